@@ -1,0 +1,15 @@
+import type { ConnectRouter } from "@connectrpc/connect";
+import type { DataSource } from "typeorm";
+import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
+import { batchHandlers } from "./batch-handlers.ts";
+import { bulkUpdateHandler } from "./bulk-update-handler.ts";
+
+export interface CommandRoutesDeps {
+  dataSource: DataSource;
+}
+
+/** The CommandService routes: proto in, domain in the middle, proto out. */
+export function commandRoutes(deps: CommandRoutesDeps) {
+  return (router: ConnectRouter) =>
+    router.service(CommandService, { ...batchHandlers(deps), bulkUpdate: bulkUpdateHandler(deps) });
+}

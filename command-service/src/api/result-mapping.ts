@@ -1,0 +1,25 @@
+import { create } from "@bufbuild/protobuf";
+import {
+  AggregateErrorCode,
+  AggregateResultSchema,
+  type AggregateResult as AggregateResultMessage,
+} from "@conveyor/proto/conveyor/command/v1/batch_pb";
+import { AggregateType } from "@conveyor/proto/conveyor/types/v1/types_pb";
+import type { AggregateResult } from "../batch/batch-command.ts";
+
+/** Maps a domain aggregate result to its proto message. */
+export function toAggregateResultMessage(result: AggregateResult): AggregateResultMessage {
+  return create(AggregateResultSchema, {
+    aggregateId: result.aggregateId,
+    aggregateType: AggregateType[result.aggregateType],
+    success: result.success,
+    eventsGenerated: result.eventsGenerated,
+    commandsProcessed: result.commandsProcessed,
+    version: BigInt(result.version),
+    ...(result.error && {
+      errorCode: AggregateErrorCode[result.error.code],
+      errorMessage: result.error.message,
+      failedCommandIndex: result.error.commandIndex,
+    }),
+  });
+}

@@ -1,0 +1,14 @@
+import type { DataSource } from "typeorm";
+import { migrate, openDataSource } from "@conveyor/persistence";
+import { WriteModel0001 } from "./migrations/0001-write-model.ts";
+
+const migrations = [WriteModel0001];
+
+/** Applies the write model's migrations. */
+export function migrateWriteDatabase(url: string): Promise<void> {
+  return migrate({ url, migrations, applicationName: "conveyor-command-migrate" });
+}
+
+export function openWriteDatabase(url: string, poolSize: number): Promise<DataSource> {
+  return openDataSource({ url, migrations, poolSize, applicationName: "conveyor-command-service" });
+}

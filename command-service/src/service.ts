@@ -1,0 +1,39 @@
+import pg from "pg";
+import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
+import { createLogger, startGrpcServer, type ServiceConfig } from "@conveyor/runtime";
+import { createKafka, startOutboxRelay, topicsFor } from "@conveyor/messaging";
+import { commandRoutes } from "./api/command-routes.ts";
+import { openWriteDatabase } from "./infra/write-database.ts";
+
+export interface RunningService {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts command-service: the write database pool, the outbox relay and the gRPC server. */
+export async function startCommandService(config: ServiceConfig): Promise<RunningService> {
+  const logger = createLogger("command-service");
+  const dataSource = await openWriteDatabase(config.databaseUrl, 10);
+  const relayPool = new pg.Pool({ connectionString: config.databaseUrl, max: 2, application_name: "conveyor-outbox-relay" });
+  const producer = createKafka("conveyor-command-service", config.kafkaBrokers).producer();
+  await producer.connect();
+  const relay = startOutboxRelay({ pool: relayPool, producer, topics: topicsFor(config.topicPrefix), logger });
+  const server = await startGrpcServer({
+    host: config.host,
+    port: config.port,
+    routes: commandRoutes({ dataSource }),
+    services: [CommandService],
+    logger,
+  });
+  logger.info({ port: server.port, host: config.host }, "listening");
+  return {
+    port: server.port,
+    async stop() {
+      await server.close();
+      await relay.stop();
+      await producer.disconnect();
+      await relayPool.end();
+      await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { InvariantViolation, NotFoundError, AlreadyExistsError } from "@conveyor/errors";
+import { normalizeEmail } from "./email.ts";
+
+export type UserStatus = "PENDING" | "ACTIVE" | "SUSPENDED";
+
+export interface User {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  status: UserStatus;
+  roles: string[];
+  version: number;
+}
+
+export type UserCommand =
+  | { type: "CreateUser"; email: string; firstName: string; lastName: string; roles: string[] }
+  | { type: "UpdateUserEmail"; email: string }
+  | { type: "UpdateUserStatus"; status: UserStatus }
+  | { type: "UpdateUserRoles"; roles: string[] };
+
+export type UserEvent =
+  | { type: "UserCreated"; email: string; firstName: string; lastName: string; status: UserStatus; roles: string[] }
+  | { type: "UserEmailChanged"; email: string; previousEmail: string }
+  | { type: "UserStatusChanged"; status: UserStatus; previousStatus: UserStatus }
+  | { type: "UserRolesChanged"; roles: string[] };
+
+const allowedTransitions: Record<UserStatus, UserStatus[]> = {
+  PENDING: ["ACTIVE", "SUSPENDED"],
+  ACTIVE: ["SUSPENDED"],
+  SUSPENDED: ["ACTIVE"],
+};
+
+/** Decides the one event a command produces, or throws why it can't apply. Pure. */
+export function decideUser(user: User | undefined, command: UserCommand): UserEvent {
+  if (command.type === "CreateUser") {
+    if (user) throw new AlreadyExistsError(`user ${user.id} already exists`);
+    return { ...command, type: "UserCreated", email: normalizeEmail(command.email), status: "PENDING" };
+  }
+  if (!user) throw new NotFoundError("user does not exist");
+  switch (command.type) {
+    case "UpdateUserEmail": {
+      const email = normalizeEmail(command.email);
+      if (email === user.email) throw new InvariantViolation(`email is already ${email}`);
+      return { type: "UserEmailChanged", email, previousEmail: user.email };
+    }
+    case "UpdateUserStatus":
+      if (!allowedTransitions[user.status].includes(command.status)) {
+        throw new InvariantViolation(`status cannot change from ${user.status} to ${command.status}`);
+      }
+      return { type: "UserStatusChanged", status: command.status, previousStatus: user.status };
+    case "UpdateUserRoles":
+      return { type: "UserRolesChanged", roles: [...new Set(command.roles)].sort() };
+  }
+}
+
+/** Applies an event to the state; every event bumps the version by one. Pure. */
+export function evolveUser(user: User | undefined, id: string, event: UserEvent): User {
+  const version = (user?.version ?? 0) + 1;
+  switch (event.type) {
+    case "UserCreated":
+      return { id, ...withoutType(event), version };
+    case "UserEmailChanged":
+      return { ...existing(user), email: event.email, version };
+    case "UserStatusChanged":
+      return { ...existing(user), status: event.status, version };
+    case "UserRolesChanged":
+      return { ...existing(user), roles: event.roles, version };
+  }
+}
+
+function existing(user: User | undefined): User {
+  if (!user) throw new NotFoundError("user does not exist");
+  return user;
+}
+
+function withoutType<T extends { type: string }>(event: T): Omit<T, "type"> {
+  const { type: _type, ...rest } = event;
+  return rest;
+}

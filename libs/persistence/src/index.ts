@@ -1,0 +1,1 @@
+export { openDataSource, migrate, type DataSourceOptions } from "./data-source.ts";

@@ -1,0 +1,39 @@
+import pg from "pg";
+import { QueryService } from "@conveyor/proto/conveyor/query/v1/query_service_pb";
+import { createLogger, startGrpcServer, type ServiceConfig } from "@conveyor/runtime";
+import { createKafka, eventTopics, topicsFor } from "@conveyor/messaging";
+import { queryRoutes } from "./api/query-routes.ts";
+import { startProjector } from "./projection/projector.ts";
+
+export interface RunningService {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts query-service: the read database pool, the projector (a Kafka consumer group) and the gRPC server. */
+export async function startQueryService(config: ServiceConfig): Promise<RunningService> {
+  const logger = createLogger("query-service");
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, application_name: "conveyor-query-service" });
+  const topics = topicsFor(config.topicPrefix);
+  const consumer = createKafka("conveyor-query-service", config.kafkaBrokers).consumer({
+    groupId: `${config.topicPrefix}.query-service.projector`,
+  });
+  await consumer.connect();
+  await startProjector({ pool, consumer, topics: eventTopics(topics), logger });
+  const server = await startGrpcServer({
+    host: config.host,
+    port: config.port,
+    routes: queryRoutes({ pool }),
+    services: [QueryService],
+    logger,
+  });
+  logger.info({ port: server.port, host: config.host }, "listening");
+  return {
+    port: server.port,
+    async stop() {
+      await server.close();
+      await consumer.disconnect();
+      await pool.end();
+    },
+  };
+}
