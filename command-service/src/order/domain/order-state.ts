@@ -24,5 +24,7 @@ export interface Order {
   status: OrderStatus;
   items: OrderItem[];
   shippingAddress: Address;
+  /** Set when the order is cancelled. */
+  cancelReason?: string;
   version: number;
 }

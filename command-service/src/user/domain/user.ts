@@ -20,7 +20,14 @@ export type UserCommand =
   | { type: "UpdateUserRoles"; roles: string[] };
 
 export type UserEvent =
-  | { type: "UserCreated"; email: string; firstName: string; lastName: string; status: UserStatus; roles: string[] }
+  | {
+      type: "UserCreated";
+      email: string;
+      firstName: string;
+      lastName: string;
+      status: UserStatus;
+      roles: string[];
+    }
   | { type: "UserEmailChanged"; email: string; previousEmail: string }
   | { type: "UserStatusChanged"; status: UserStatus; previousStatus: UserStatus }
   | { type: "UserRolesChanged"; roles: string[] };
@@ -31,11 +38,30 @@ const allowedTransitions: Record<UserStatus, UserStatus[]> = {
   SUSPENDED: ["ACTIVE"],
 };
 
+/**
+ * The one suspension rule, shared by the batch command (UpdateUserStatus to SUSPENDED) and the bulk
+ * SuspendUsers operation: a user can be suspended unless already suspended.
+ */
+export function canSuspendUser(user: Pick<User, "status">): boolean {
+  return canChangeStatus(user.status, "SUSPENDED");
+}
+
+function canChangeStatus(from: UserStatus, to: UserStatus): boolean {
+  return allowedTransitions[from].includes(to);
+}
+
 /** Decides the one event a command produces, or throws why it can't apply. Pure. */
 export function decideUser(user: User | undefined, command: UserCommand): UserEvent {
   if (command.type === "CreateUser") {
     if (user) throw new AlreadyExistsError(`user ${user.id} already exists`);
-    return { ...command, type: "UserCreated", email: normalizeEmail(command.email), status: "PENDING" };
+    return {
+      type: "UserCreated",
+      email: normalizeEmail(command.email),
+      firstName: requiredName(command.firstName, "first name"),
+      lastName: requiredName(command.lastName, "last name"),
+      status: "PENDING",
+      roles: normalizeRoles(command.roles),
+    };
   }
   if (!user) throw new NotFoundError("user does not exist");
   switch (command.type) {
@@ -45,12 +71,12 @@ export function decideUser(user: User | undefined, command: UserCommand): UserEv
       return { type: "UserEmailChanged", email, previousEmail: user.email };
     }
     case "UpdateUserStatus":
-      if (!allowedTransitions[user.status].includes(command.status)) {
+      if (!canChangeStatus(user.status, command.status)) {
         throw new InvariantViolation(`status cannot change from ${user.status} to ${command.status}`);
       }
       return { type: "UserStatusChanged", status: command.status, previousStatus: user.status };
     case "UpdateUserRoles":
-      return { type: "UserRolesChanged", roles: [...new Set(command.roles)].sort() };
+      return { type: "UserRolesChanged", roles: normalizeRoles(command.roles) };
   }
 }
 
@@ -59,7 +85,15 @@ export function evolveUser(user: User | undefined, id: string, event: UserEvent)
   const version = (user?.version ?? 0) + 1;
   switch (event.type) {
     case "UserCreated":
-      return { id, ...withoutType(event), version };
+      return {
+        id,
+        email: event.email,
+        firstName: event.firstName,
+        lastName: event.lastName,
+        status: event.status,
+        roles: event.roles,
+        version,
+      };
     case "UserEmailChanged":
       return { ...existing(user), email: event.email, version };
     case "UserStatusChanged":
@@ -69,12 +103,18 @@ export function evolveUser(user: User | undefined, id: string, event: UserEvent)
   }
 }
 
+function requiredName(value: string, name: string): string {
+  const trimmed = value.trim();
+  if (trimmed === "") throw new InvariantViolation(`${name} must not be blank`);
+  return trimmed;
+}
+
+/** Roles are a set: trimmed, without blanks or duplicates, sorted. */
+function normalizeRoles(roles: string[]): string[] {
+  return [...new Set(roles.map((role) => role.trim()).filter((role) => role !== ""))].sort();
+}
+
 function existing(user: User | undefined): User {
   if (!user) throw new NotFoundError("user does not exist");
   return user;
-}
-
-function withoutType<T extends { type: string }>(event: T): Omit<T, "type"> {
-  const { type: _type, ...rest } = event;
-  return rest;
 }

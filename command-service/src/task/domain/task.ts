@@ -1,0 +1,94 @@
+import { AlreadyExistsError, InvariantViolation, NotFoundError } from "@conveyor/errors";
+import type { Task } from "./task-state.ts";
+
+export type TaskCommand =
+  | { type: "CreateTask"; title: string; month: number; category: string; executionDate: Date | null }
+  | { type: "CompleteTask" }
+  | { type: "SetTaskExecutionDate"; executionDate: Date };
+
+export type TaskEvent =
+  | { type: "TaskCreated"; title: string; month: number; category: string; executionDate: Date | null }
+  | { type: "TaskCompleted" }
+  | { type: "TaskExecutionDateSet"; executionDate: Date };
+
+/**
+ * The one rule for setting an execution date, shared by the batch command and the bulk
+ * SetTaskExecutionDate operation: an execution date can't be set on a completed task.
+ */
+export function canSetExecutionDate(task: Pick<Task, "completed">): boolean {
+  return !task.completed;
+}
+
+/** Decides the one event a command produces, or throws why it can't apply. Pure. */
+export function decideTask(task: Task | undefined, command: TaskCommand): TaskEvent {
+  if (command.type === "CreateTask") {
+    if (task) throw new AlreadyExistsError(`task ${task.id} already exists`);
+    checkMonth(command.month);
+    const title = required(command.title, "title");
+    const category = required(command.category, "category");
+    if (command.executionDate) checkDate(command.executionDate);
+    return {
+      type: "TaskCreated",
+      title,
+      month: command.month,
+      category,
+      executionDate: command.executionDate,
+    };
+  }
+  if (!task) throw new NotFoundError("task does not exist");
+  switch (command.type) {
+    case "CompleteTask":
+      if (task.completed) throw new InvariantViolation(`task ${task.id} is already completed`);
+      return { type: "TaskCompleted" };
+    case "SetTaskExecutionDate":
+      if (!canSetExecutionDate(task)) {
+        throw new InvariantViolation(
+          `task ${task.id} is completed: an execution date can't be set on a completed task`,
+        );
+      }
+      checkDate(command.executionDate);
+      return { type: "TaskExecutionDateSet", executionDate: command.executionDate };
+  }
+}
+
+/** Applies an event to the state; every event bumps the version by one. Pure. */
+export function evolveTask(task: Task | undefined, id: string, event: TaskEvent): Task {
+  const version = (task?.version ?? 0) + 1;
+  switch (event.type) {
+    case "TaskCreated":
+      return {
+        id,
+        title: event.title,
+        month: event.month,
+        category: event.category,
+        executionDate: event.executionDate,
+        completed: false,
+        version,
+      };
+    case "TaskCompleted":
+      return { ...existing(task), completed: true, version };
+    case "TaskExecutionDateSet":
+      return { ...existing(task), executionDate: event.executionDate, version };
+  }
+}
+
+function checkMonth(month: number) {
+  if (!Number.isInteger(month) || month < 1 || month > 12) {
+    throw new InvariantViolation(`month must be 1..12, got ${month}`);
+  }
+}
+
+function checkDate(date: Date) {
+  if (Number.isNaN(date.getTime())) throw new InvariantViolation("execution date is not a valid date");
+}
+
+function required(value: string, name: string): string {
+  const trimmed = value.trim();
+  if (trimmed === "") throw new InvariantViolation(`${name} must not be blank`);
+  return trimmed;
+}
+
+function existing(task: Task | undefined): Task {
+  if (!task) throw new NotFoundError("task does not exist");
+  return task;
+}
