@@ -95,10 +95,9 @@ export function bulkCommand<T, E, K extends keyof T = never>(
     classify,
     execute(candidate) {
       const outcome = classify(candidate);
-      if (outcome === "unmatched")
-        throw refusal(definition.name, restrictions, candidate, "is not selected by");
+      if (outcome === "unmatched") throw refusal(definition.name, restrictions, candidate);
       if (outcome === "precondition-failed")
-        throw refusal(definition.name, definition.preconditions, candidate, "requires");
+        throw refusal(definition.name, definition.preconditions, candidate);
       if (outcome === "unchanged") return { changed: false, state: candidate };
       return {
         changed: true,
@@ -130,16 +129,13 @@ function assigned<T>(
   return sql.value(field, value);
 }
 
-function refusal<T>(
-  name: string,
-  specs: readonly Specification<T>[],
-  candidate: T,
-  verb: string,
-): InvariantViolation {
+function refusal<T>(name: string, specs: readonly Specification<T>[], candidate: T): InvariantViolation {
   const failed = specs.find((spec) => !spec.isSatisfiedBy(candidate));
   const id = (candidate as { id?: unknown }).id;
-  const subject = typeof id === "string" ? ` for ${id}` : "";
-  return new InvariantViolation(`${name}${subject} ${verb} ${failed?.description ?? "its restrictions"}`);
+  const subject = typeof id === "string" ? ` to ${id}` : "";
+  return new InvariantViolation(
+    `cannot apply ${name}${subject}: it requires ${failed?.description ?? "more"}`,
+  );
 }
 
 function combinations<T, K extends keyof T>(

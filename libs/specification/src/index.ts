@@ -1,5 +1,6 @@
 export {
   specification,
+  named,
   always,
   never,
   and,

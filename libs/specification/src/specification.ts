@@ -38,6 +38,11 @@ export function specification<T>(definition: SpecificationDefinition<T>): Specif
   return spec;
 }
 
+/** The same rule under a description that reads better in messages, e.g. "the task is not completed". */
+export function named<T>(description: string, spec: Specification<T>): Specification<T> {
+  return specification({ description, test: spec.isSatisfiedBy, sql: spec.toSql });
+}
+
 /** Satisfied by everything. */
 export function always<T>(): Specification<T> {
   return specification({ description: "always", test: () => true, sql: () => "TRUE" });
@@ -73,7 +78,7 @@ export function or<T>(...specs: Specification<T>[]): Specification<T> {
 /** Satisfied exactly when `spec` is not. */
 export function not<T>(spec: Specification<T>): Specification<T> {
   return specification({
-    description: `not ${spec.description}`,
+    description: `not (${spec.description})`,
     test: (candidate) => !spec.isSatisfiedBy(candidate),
     sql: (sql) => `(NOT ${spec.toSql(sql)})`,
   });

@@ -3,6 +3,7 @@ import {
   fieldAfter,
   fieldBefore,
   fieldEquals,
+  named,
   or,
   storableDate,
   type Specification,
@@ -17,7 +18,10 @@ export function orderHasStatus(status: OrderStatus): Specification<Order> {
 }
 
 /** Placed and not yet shipped (paid or not): the orders that can still be cancelled. */
-export const orderIsCancellable: Specification<Order> = or(orderHasStatus("PLACED"), orderHasStatus("PAID"));
+export const orderIsCancellable: Specification<Order> = named(
+  "the order to be placed and not yet shipped",
+  or(orderHasStatus("PLACED"), orderHasStatus("PAID")),
+);
 
 /** Orders placed strictly before `date`. */
 export function orderPlacedBefore(date: Date): Specification<Order> {

@@ -1,4 +1,10 @@
-import { bulkCommand, storableDate, type BulkCommand, type Specification } from "@conveyor/specification";
+import {
+  bulkCommand,
+  named,
+  storableDate,
+  type BulkCommand,
+  type Specification,
+} from "@conveyor/specification";
 import { taskIsCompleted } from "./task-specifications.ts";
 import type { TaskEvent } from "./task.ts";
 import type { Task } from "./task-state.ts";
@@ -17,7 +23,7 @@ export function setTaskExecutionDate(
   return bulkCommand(
     {
       name: "SetTaskExecutionDate",
-      preconditions: [taskIsCompleted.not()],
+      preconditions: [named("the task not to be completed", taskIsCompleted.not())],
       assignments: { executionDate: date },
       event: () => ({ type: "TaskExecutionDateSet", executionDate: date }),
       eventVariesWith: {},

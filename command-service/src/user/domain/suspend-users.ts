@@ -1,4 +1,4 @@
-import { bulkCommand, type BulkCommand, type Specification } from "@conveyor/specification";
+import { bulkCommand, named, type BulkCommand, type Specification } from "@conveyor/specification";
 import type { User, UserEvent, UserStatus } from "./user.ts";
 import { userIsSuspended } from "./user-specifications.ts";
 
@@ -16,7 +16,7 @@ export function suspendUsers(
   return bulkCommand(
     {
       name: "SuspendUsers",
-      preconditions: [userIsSuspended.not()],
+      preconditions: [named("the user not to be suspended already", userIsSuspended.not())],
       assignments: { status: "SUSPENDED" },
       event: (before) => ({ type: "UserStatusChanged", status: "SUSPENDED", previousStatus: before.status }),
       eventVariesWith: { status: statuses },
