@@ -1,6 +1,6 @@
 /** The PostgreSQL types a mapped column may have; every bound value is cast to its column's type. */
 export type SqlType =
-  "text" | "smallint" | "integer" | "bigint" | "boolean" | "timestamptz" | "uuid" | "text[]";
+  "text" | "smallint" | "integer" | "bigint" | "boolean" | "timestamptz" | "uuid" | "jsonb" | "text[]";
 
 /** A value a specification or bulk command may bind as a parameter. */
 export type SqlValue = string | number | bigint | boolean | Date | readonly string[];
