@@ -1,4 +1,5 @@
 import { AlreadyExistsError, InvariantViolation, NotFoundError } from "@conveyor/errors";
+import { cancelOrders } from "./cancel-orders.ts";
 import type { Address, Order, OrderItem } from "./order-state.ts";
 import { checkAddress, checkItem, maxOrderLines } from "./order-values.ts";
 
@@ -23,41 +24,36 @@ export interface OrderContext {
   customerExists(customerId: string): boolean;
 }
 
-/**
- * The one cancellation rule, shared by the batch command and the bulk CancelOrders operation:
- * an order can be cancelled while it is placed (paid or not) and not yet shipped.
- */
-export function canCancelOrder(order: Pick<Order, "status">): boolean {
-  return order.status === "PLACED" || order.status === "PAID";
-}
-
-/** Decides the one event a command produces, or throws why it can't apply. Pure. */
+/** Decides the events a command produces, or throws why it can't apply. Pure. */
 export function decideOrder(
   order: Order | undefined,
   command: OrderCommand,
   context: OrderContext,
-): OrderEvent {
-  if (command.type === "PlaceOrder") return decidePlaceOrder(order, command, context);
+): OrderEvent[] {
+  if (command.type === "PlaceOrder") return [decidePlaceOrder(order, command, context)];
   if (!order) throw new NotFoundError("order does not exist");
   switch (command.type) {
     case "AddOrderItem":
       requireStatus(order, ["PLACED"], "add an item to");
       if (order.items.length >= maxOrderLines)
         throw new InvariantViolation(`an order has at most ${maxOrderLines} lines`);
-      return { type: "OrderItemAdded", item: checkItem(command.item) };
+      return [{ type: "OrderItemAdded", item: checkItem(command.item) }];
     case "ChangeShippingAddress":
       requireStatus(order, ["PLACED", "PAID"], "change the shipping address of");
-      return { type: "OrderShippingAddressChanged", shippingAddress: checkAddress(command.shippingAddress) };
+      return [
+        { type: "OrderShippingAddressChanged", shippingAddress: checkAddress(command.shippingAddress) },
+      ];
     case "MarkOrderPaid":
       requireStatus(order, ["PLACED"], "mark as paid");
-      return { type: "OrderPaid" };
+      return [{ type: "OrderPaid" }];
     case "ShipOrder":
       requireStatus(order, ["PAID"], "ship");
-      return { type: "OrderShipped" };
-    case "CancelOrder":
-      if (!canCancelOrder(order))
-        throw new InvariantViolation(`cannot cancel an order that is ${order.status}`);
-      return { type: "OrderCancelled", reason: command.reason.trim() };
+      return [{ type: "OrderShipped" }];
+    case "CancelOrder": {
+      // The bulk operation is the one home of "only a placed, not yet shipped order can be cancelled".
+      const execution = cancelOrders(command.reason).execute(order);
+      return execution.changed ? [execution.event] : [];
+    }
   }
 }
 

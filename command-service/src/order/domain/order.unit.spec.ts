@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AlreadyExistsError, InvariantViolation, NotFoundError } from "@conveyor/errors";
-import { canCancelOrder, decideOrder, evolveOrder, type OrderCommand, type OrderContext } from "./order.ts";
+import { cancelOrders } from "./cancel-orders.ts";
+import { decideOrder, evolveOrder, type OrderCommand, type OrderContext } from "./order.ts";
 import type { Order, OrderStatus } from "./order-state.ts";
 
 const id = "0190a000-0000-7000-8000-00000000000a";
@@ -17,10 +18,11 @@ const place: OrderCommand = {
 const known: OrderContext = { customerExists: (candidate) => candidate === customerId };
 
 function given(...commands: OrderCommand[]): Order | undefined {
-  return commands.reduce<Order | undefined>(
-    (order, command) => evolveOrder(order, id, decideOrder(order, command, known)),
-    undefined,
-  );
+  let state: Order | undefined;
+  for (const command of commands) {
+    for (const event of decideOrder(state, command, known)) state = evolveOrder(state, id, event);
+  }
+  return state;
 }
 
 const toStatus: Record<OrderStatus, OrderCommand[]> = {
@@ -113,8 +115,20 @@ describe("Order", () => {
     }
   }
 
-  it("agrees with canCancelOrder: placed or paid, never shipped or cancelled", () => {
-    expect(statuses.filter((status) => canCancelOrder({ status }))).toEqual(["PLACED", "PAID"]);
+  it("cancels exactly the orders the bulk CancelOrders operation would, with the same resulting state", () => {
+    for (const status of statuses) {
+      const order = inStatus(status)!;
+      const bulk = cancelOrders(" too late ");
+      if (bulk.classify(order) !== "changed") {
+        expect(() => decideOrder(order, { type: "CancelOrder", reason: " too late " }, known)).toThrow(
+          InvariantViolation,
+        );
+        continue;
+      }
+      const events = decideOrder(order, { type: "CancelOrder", reason: " too late " }, known);
+      const cancelled = evolveOrder(order, id, events[0]!);
+      expect({ ...bulk.execute(order).state, version: cancelled.version }).toEqual(cancelled);
+    }
   });
 
   it.each<OrderCommand>([addItem, changeAddress, { type: "MarkOrderPaid" }, { type: "ShipOrder" }])(

@@ -1,4 +1,5 @@
 import { AlreadyExistsError, InvariantViolation, NotFoundError } from "@conveyor/errors";
+import { setTaskExecutionDate } from "./set-task-execution-date.ts";
 import type { Task } from "./task-state.ts";
 
 export type TaskCommand =
@@ -11,43 +12,29 @@ export type TaskEvent =
   | { type: "TaskCompleted" }
   | { type: "TaskExecutionDateSet"; executionDate: Date };
 
-/**
- * The one rule for setting an execution date, shared by the batch command and the bulk
- * SetTaskExecutionDate operation: an execution date can't be set on a completed task.
- */
-export function canSetExecutionDate(task: Pick<Task, "completed">): boolean {
-  return !task.completed;
-}
-
-/** Decides the one event a command produces, or throws why it can't apply. Pure. */
-export function decideTask(task: Task | undefined, command: TaskCommand): TaskEvent {
+/** Decides the events a command produces (none when it changes nothing), or throws why it can't apply. Pure. */
+export function decideTask(task: Task | undefined, command: TaskCommand): TaskEvent[] {
   if (command.type === "CreateTask") {
     if (task) throw new AlreadyExistsError(`task ${task.id} already exists`);
     checkMonth(command.month);
     const title = required(command.title, "title");
     const category = required(command.category, "category");
     if (command.executionDate) checkDate(command.executionDate);
-    return {
-      type: "TaskCreated",
-      title,
-      month: command.month,
-      category,
-      executionDate: command.executionDate,
-    };
+    return [
+      { type: "TaskCreated", title, month: command.month, category, executionDate: command.executionDate },
+    ];
   }
   if (!task) throw new NotFoundError("task does not exist");
   switch (command.type) {
     case "CompleteTask":
       if (task.completed) throw new InvariantViolation(`task ${task.id} is already completed`);
-      return { type: "TaskCompleted" };
-    case "SetTaskExecutionDate":
-      if (!canSetExecutionDate(task)) {
-        throw new InvariantViolation(
-          `task ${task.id} is completed: an execution date can't be set on a completed task`,
-        );
-      }
+      return [{ type: "TaskCompleted" }];
+    case "SetTaskExecutionDate": {
+      // The bulk operation is the one home of "an execution date can't be set on a completed task".
       checkDate(command.executionDate);
-      return { type: "TaskExecutionDateSet", executionDate: command.executionDate };
+      const execution = setTaskExecutionDate(command.executionDate).execute(task);
+      return execution.changed ? [execution.event] : [];
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AlreadyExistsError, InvariantViolation, NotFoundError } from "@conveyor/errors";
-import { canSetExecutionDate, decideTask, evolveTask, type TaskCommand } from "./task.ts";
+import { setTaskExecutionDate } from "./set-task-execution-date.ts";
+import { decideTask, evolveTask, type TaskCommand } from "./task.ts";
 import type { Task } from "./task-state.ts";
 
 const id = "0190a000-0000-7000-8000-000000000001";
@@ -14,10 +15,11 @@ const create: TaskCommand = {
 };
 
 function given(...commands: TaskCommand[]): Task | undefined {
-  return commands.reduce<Task | undefined>(
-    (task, command) => evolveTask(task, id, decideTask(task, command)),
-    undefined,
-  );
+  let state: Task | undefined;
+  for (const command of commands) {
+    for (const event of decideTask(state, command)) state = evolveTask(state, id, event);
+  }
+  return state;
 }
 
 describe("Task", () => {
@@ -59,12 +61,17 @@ describe("Task", () => {
     expect(task).toMatchObject({ executionDate: date, version: 2 });
   });
 
-  it("can't set an execution date on a completed task", () => {
+  it("can't set an execution date on a completed task, just as the bulk operation refuses it", () => {
     const completed = given(create, { type: "CompleteTask" });
-    expect(canSetExecutionDate(completed!)).toBe(false);
+    expect(setTaskExecutionDate(date).classify(completed!)).toBe("precondition-failed");
     expect(() => decideTask(completed, { type: "SetTaskExecutionDate", executionDate: date })).toThrow(
-      /can't be set on a completed task/,
+      InvariantViolation,
     );
+  });
+
+  it("changes nothing when the execution date is already set to that date", () => {
+    const task = given(create, { type: "SetTaskExecutionDate", executionDate: date });
+    expect(decideTask(task, { type: "SetTaskExecutionDate", executionDate: new Date(date) })).toEqual([]);
   });
 
   it("completes once", () => {

@@ -1,5 +1,6 @@
 import { InvariantViolation, NotFoundError, AlreadyExistsError } from "@conveyor/errors";
 import { normalizeEmail } from "./email.ts";
+import { suspendUsers } from "./suspend-users.ts";
 
 export type UserStatus = "PENDING" | "ACTIVE" | "SUSPENDED";
 
@@ -32,29 +33,15 @@ export type UserEvent =
   | { type: "UserStatusChanged"; status: UserStatus; previousStatus: UserStatus }
   | { type: "UserRolesChanged"; roles: string[] };
 
-const allowedTransitions: Record<UserStatus, UserStatus[]> = {
-  PENDING: ["ACTIVE", "SUSPENDED"],
-  ACTIVE: ["SUSPENDED"],
-  SUSPENDED: ["ACTIVE"],
-};
+// Suspension has its own rule, in the bulk SuspendUsers operation; nothing goes back to PENDING.
+const canBeActivatedFrom: readonly UserStatus[] = ["PENDING", "SUSPENDED"];
+const suspend = suspendUsers();
 
-/**
- * The one suspension rule, shared by the batch command (UpdateUserStatus to SUSPENDED) and the bulk
- * SuspendUsers operation: a user can be suspended unless already suspended.
- */
-export function canSuspendUser(user: Pick<User, "status">): boolean {
-  return canChangeStatus(user.status, "SUSPENDED");
-}
-
-function canChangeStatus(from: UserStatus, to: UserStatus): boolean {
-  return allowedTransitions[from].includes(to);
-}
-
-/** Decides the one event a command produces, or throws why it can't apply. Pure. */
-export function decideUser(user: User | undefined, command: UserCommand): UserEvent {
+/** Decides the events a command produces, or throws why it can't apply. Pure. */
+export function decideUser(user: User | undefined, command: UserCommand): UserEvent[] {
   if (command.type === "CreateUser") {
     if (user) throw new AlreadyExistsError(`user ${user.id} already exists`);
-    return {
+    const created: UserEvent = {
       type: "UserCreated",
       email: normalizeEmail(command.email),
       firstName: requiredName(command.firstName, "first name"),
@@ -62,21 +49,19 @@ export function decideUser(user: User | undefined, command: UserCommand): UserEv
       status: "PENDING",
       roles: normalizeRoles(command.roles),
     };
+    return [created];
   }
   if (!user) throw new NotFoundError("user does not exist");
   switch (command.type) {
     case "UpdateUserEmail": {
       const email = normalizeEmail(command.email);
       if (email === user.email) throw new InvariantViolation(`email is already ${email}`);
-      return { type: "UserEmailChanged", email, previousEmail: user.email };
+      return [{ type: "UserEmailChanged", email, previousEmail: user.email }];
     }
     case "UpdateUserStatus":
-      if (!canChangeStatus(user.status, command.status)) {
-        throw new InvariantViolation(`status cannot change from ${user.status} to ${command.status}`);
-      }
-      return { type: "UserStatusChanged", status: command.status, previousStatus: user.status };
+      return [decideStatus(user, command.status)];
     case "UpdateUserRoles":
-      return { type: "UserRolesChanged", roles: normalizeRoles(command.roles) };
+      return [{ type: "UserRolesChanged", roles: normalizeRoles(command.roles) }];
   }
 }
 
@@ -101,6 +86,16 @@ export function evolveUser(user: User | undefined, id: string, event: UserEvent)
     case "UserRolesChanged":
       return { ...existing(user), roles: event.roles, version };
   }
+}
+
+function decideStatus(user: User, status: UserStatus): UserEvent {
+  if (status === "SUSPENDED") {
+    const execution = suspend.execute(user);
+    if (execution.changed) return execution.event;
+  } else if (status === "ACTIVE" && canBeActivatedFrom.includes(user.status)) {
+    return { type: "UserStatusChanged", status, previousStatus: user.status };
+  }
+  throw new InvariantViolation(`status cannot change from ${user.status} to ${status}`);
 }
 
 function requiredName(value: string, name: string): string {

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AlreadyExistsError, InvariantViolation, NotFoundError } from "@conveyor/errors";
-import {
-  canSuspendUser,
-  decideUser,
-  evolveUser,
-  type User,
-  type UserCommand,
-  type UserStatus,
-} from "./user.ts";
+import { suspendUsers } from "./suspend-users.ts";
+import { decideUser, evolveUser, type User, type UserCommand, type UserStatus } from "./user.ts";
 
 const id = "0190a000-0000-7000-8000-0000000000aa";
 const create: UserCommand = {
@@ -19,10 +13,11 @@ const create: UserCommand = {
 };
 
 function given(...commands: UserCommand[]): User | undefined {
-  return commands.reduce<User | undefined>(
-    (user, command) => evolveUser(user, id, decideUser(user, command)),
-    undefined,
-  );
+  let state: User | undefined;
+  for (const command of commands) {
+    for (const event of decideUser(state, command)) state = evolveUser(state, id, event);
+  }
+  return state;
 }
 
 const toStatus: Record<UserStatus, UserCommand[]> = {
@@ -65,11 +60,9 @@ describe("User", () => {
 
   it("changes its email, remembering the previous one, but not to the same address", () => {
     const event = decideUser(given(create), { type: "UpdateUserEmail", email: "ADA@new.example" });
-    expect(event).toEqual({
-      type: "UserEmailChanged",
-      email: "ada@new.example",
-      previousEmail: "ada@example.com",
-    });
+    expect(event).toEqual([
+      { type: "UserEmailChanged", email: "ada@new.example", previousEmail: "ada@example.com" },
+    ]);
     expect(() => decideUser(given(create), { type: "UpdateUserEmail", email: "ada@example.com" })).toThrow(
       InvariantViolation,
     );
@@ -88,13 +81,24 @@ describe("User", () => {
   ];
   it.each(transitions)("status %s -> %s allowed: %s", (from, to, allowed) => {
     const decide = () => decideUser(given(...toStatus[from]), { type: "UpdateUserStatus", status: to });
-    if (allowed) expect(decide()).toEqual({ type: "UserStatusChanged", status: to, previousStatus: from });
+    if (allowed) expect(decide()).toEqual([{ type: "UserStatusChanged", status: to, previousStatus: from }]);
     else expect(decide).toThrow(InvariantViolation);
   });
 
-  it("agrees with canSuspendUser: anyone not already suspended", () => {
-    const statuses: UserStatus[] = ["PENDING", "ACTIVE", "SUSPENDED"];
-    expect(statuses.filter((status) => canSuspendUser({ status }))).toEqual(["PENDING", "ACTIVE"]);
+  it("suspends exactly the users the bulk SuspendUsers operation would, with the same event", () => {
+    for (const status of ["PENDING", "ACTIVE", "SUSPENDED"] as const) {
+      const user = given(...toStatus[status])!;
+      const bulk = suspendUsers().execute.bind(null, user);
+      const batch = () => decideUser(user, { type: "UpdateUserStatus", status: "SUSPENDED" });
+      if (status === "SUSPENDED") {
+        expect(bulk).toThrow(InvariantViolation);
+        expect(batch).toThrow(InvariantViolation);
+      } else {
+        expect(batch()).toEqual(
+          [bulk()].flatMap((execution) => (execution.changed ? [execution.event] : [])),
+        );
+      }
+    }
   });
 
   it("replaces its roles with a normalized set", () => {
