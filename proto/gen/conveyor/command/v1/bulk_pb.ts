@@ -14,14 +14,15 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file conveyor/command/v1/bulk.proto.
  */
 export const file_conveyor_command_v1_bulk: GenFile = /*@__PURE__*/
-  fileDesc("Ch5jb252ZXlvci9jb21tYW5kL3YxL2J1bGsucHJvdG8SE2NvbnZleW9yLmNvbW1hbmQudjEikgMKEUJ1bGtVcGRhdGVSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAkSKwoGZmlsdGVyGAIgASgLMhsuY29udmV5b3IuY29tbWFuZC52MS5GaWx0ZXISVQoXc2V0X3Rhc2tfZXhlY3V0aW9uX2RhdGUYCiABKAsyMi5jb252ZXlvci5jb21tYW5kLnYxLlNldFRhc2tFeGVjdXRpb25EYXRlT3BlcmF0aW9uSAASQwoNc3VzcGVuZF91c2VycxgLIAEoCzIqLmNvbnZleW9yLmNvbW1hbmQudjEuU3VzcGVuZFVzZXJzT3BlcmF0aW9uSAASQwoNY2FuY2VsX29yZGVycxgMIAEoCzIqLmNvbnZleW9yLmNvbW1hbmQudjEuQ2FuY2VsT3JkZXJzT3BlcmF0aW9uSAASDwoHZHJ5X3J1bhgUIAEoCBIUCgxtYXhfYWZmZWN0ZWQYFSABKAQSEwoLc2FtcGxlX3NpemUYFiABKA0SEgoKcmFuZ2Vfc2l6ZRgXIAEoDUILCglvcGVyYXRpb24iUwodU2V0VGFza0V4ZWN1dGlvbkRhdGVPcGVyYXRpb24SMgoOZXhlY3V0aW9uX2RhdGUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhcKFVN1c3BlbmRVc2Vyc09wZXJhdGlvbiInChVDYW5jZWxPcmRlcnNPcGVyYXRpb24SDgoGcmVhc29uGAEgASgJItwCCgZGaWx0ZXISLgoDYW5kGAEgASgLMh8uY29udmV5b3IuY29tbWFuZC52MS5GaWx0ZXJMaXN0SAASLQoCb3IYAiABKAsyHy5jb252ZXlvci5jb21tYW5kLnYxLkZpbHRlckxpc3RIABIqCgNub3QYAyABKAsyGy5jb252ZXlvci5jb21tYW5kLnYxLkZpbHRlckgAEhAKBmFsd2F5cxgEIAEoCEgAEg8KBW5ldmVyGAUgASgISAASMgoEdGFzaxgKIAEoCzIiLmNvbnZleW9yLmNvbW1hbmQudjEuVGFza1ByZWRpY2F0ZUgAEjIKBHVzZXIYCyABKAsyIi5jb252ZXlvci5jb21tYW5kLnYxLlVzZXJQcmVkaWNhdGVIABI0CgVvcmRlchgMIAEoCzIjLmNvbnZleW9yLmNvbW1hbmQudjEuT3JkZXJQcmVkaWNhdGVIAEIGCgRub2RlIjoKCkZpbHRlckxpc3QSLAoHZmlsdGVycxgBIAMoCzIbLmNvbnZleW9yLmNvbW1hbmQudjEuRmlsdGVyIu0BCg1UYXNrUHJlZGljYXRlEg8KBW1vbnRoGAEgASgFSAASEgoIY2F0ZWdvcnkYAiABKAlIABITCgljb21wbGV0ZWQYAyABKAhIABI7ChVleGVjdXRpb25fZGF0ZV9iZWZvcmUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASOgoUZXhlY3V0aW9uX2RhdGVfYWZ0ZXIYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASHAoSaGFzX2V4ZWN1dGlvbl9kYXRlGAYgASgISABCCwoJcHJlZGljYXRlInUKDVVzZXJQcmVkaWNhdGUSLwoGc3RhdHVzGAEgASgOMh0uY29udmV5b3IudHlwZXMudjEuVXNlclN0YXR1c0gAEg4KBHJvbGUYAiABKAlIABIWCgxlbWFpbF9kb21haW4YAyABKAlIAEILCglwcmVkaWNhdGUizwEKDk9yZGVyUHJlZGljYXRlEjAKBnN0YXR1cxgBIAEoDjIeLmNvbnZleW9yLnR5cGVzLnYxLk9yZGVyU3RhdHVzSAASMwoNcGxhY2VkX2JlZm9yZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBIABIyCgxwbGFjZWRfYWZ0ZXIYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASFQoLY3VzdG9tZXJfaWQYBCABKAlIAEILCglwcmVkaWNhdGUi9wEKEkJ1bGtVcGRhdGVSZXNwb25zZRISCgpyZXF1ZXN0X2lkGAEgASgJEg8KB2RyeV9ydW4YAiABKAgSDwoHbWF0Y2hlZBgDIAEoBBIPCgd1cGRhdGVkGAQgASgEEhwKFHNraXBwZWRfcHJlY29uZGl0aW9uGAUgASgEEhYKDmV2ZW50c193cml0dGVuGAYgASgEEhgKEHJhbmdlc19jb21taXR0ZWQYByABKA0SLwoGc2FtcGxlGAggAygLMh8uY29udmV5b3IuY29tbWFuZC52MS5CdWxrQ2hhbmdlEhkKEWNvbnNpc3RlbmN5X3Rva2VuGAkgASgJIkgKCkJ1bGtDaGFuZ2USFAoMYWdncmVnYXRlX2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKAMSEwoLZGVzY3JpcHRpb24YAyABKAliBnByb3RvMw", [file_conveyor_types_v1_types, file_google_protobuf_timestamp]);
+  fileDesc("Ch5jb252ZXlvci9jb21tYW5kL3YxL2J1bGsucHJvdG8SE2NvbnZleW9yLmNvbW1hbmQudjEikgMKEUJ1bGtVcGRhdGVSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAkSKwoGZmlsdGVyGAIgASgLMhsuY29udmV5b3IuY29tbWFuZC52MS5GaWx0ZXISVQoXc2V0X3Rhc2tfZXhlY3V0aW9uX2RhdGUYCiABKAsyMi5jb252ZXlvci5jb21tYW5kLnYxLlNldFRhc2tFeGVjdXRpb25EYXRlT3BlcmF0aW9uSAASQwoNc3VzcGVuZF91c2VycxgLIAEoCzIqLmNvbnZleW9yLmNvbW1hbmQudjEuU3VzcGVuZFVzZXJzT3BlcmF0aW9uSAASQwoNY2FuY2VsX29yZGVycxgMIAEoCzIqLmNvbnZleW9yLmNvbW1hbmQudjEuQ2FuY2VsT3JkZXJzT3BlcmF0aW9uSAASDwoHZHJ5X3J1bhgUIAEoCBIUCgxtYXhfYWZmZWN0ZWQYFSABKAQSEwoLc2FtcGxlX3NpemUYFiABKA0SEgoKcmFuZ2Vfc2l6ZRgXIAEoDUILCglvcGVyYXRpb24iUwodU2V0VGFza0V4ZWN1dGlvbkRhdGVPcGVyYXRpb24SMgoOZXhlY3V0aW9uX2RhdGUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhcKFVN1c3BlbmRVc2Vyc09wZXJhdGlvbiInChVDYW5jZWxPcmRlcnNPcGVyYXRpb24SDgoGcmVhc29uGAEgASgJItwCCgZGaWx0ZXISLgoDYW5kGAEgASgLMh8uY29udmV5b3IuY29tbWFuZC52MS5GaWx0ZXJMaXN0SAASLQoCb3IYAiABKAsyHy5jb252ZXlvci5jb21tYW5kLnYxLkZpbHRlckxpc3RIABIqCgNub3QYAyABKAsyGy5jb252ZXlvci5jb21tYW5kLnYxLkZpbHRlckgAEhAKBmFsd2F5cxgEIAEoCEgAEg8KBW5ldmVyGAUgASgISAASMgoEdGFzaxgKIAEoCzIiLmNvbnZleW9yLmNvbW1hbmQudjEuVGFza1ByZWRpY2F0ZUgAEjIKBHVzZXIYCyABKAsyIi5jb252ZXlvci5jb21tYW5kLnYxLlVzZXJQcmVkaWNhdGVIABI0CgVvcmRlchgMIAEoCzIjLmNvbnZleW9yLmNvbW1hbmQudjEuT3JkZXJQcmVkaWNhdGVIAEIGCgRub2RlIjoKCkZpbHRlckxpc3QSLAoHZmlsdGVycxgBIAMoCzIbLmNvbnZleW9yLmNvbW1hbmQudjEuRmlsdGVyIu0BCg1UYXNrUHJlZGljYXRlEg8KBW1vbnRoGAEgASgFSAASEgoIY2F0ZWdvcnkYAiABKAlIABITCgljb21wbGV0ZWQYAyABKAhIABI7ChVleGVjdXRpb25fZGF0ZV9iZWZvcmUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASOgoUZXhlY3V0aW9uX2RhdGVfYWZ0ZXIYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASHAoSaGFzX2V4ZWN1dGlvbl9kYXRlGAYgASgISABCCwoJcHJlZGljYXRlInUKDVVzZXJQcmVkaWNhdGUSLwoGc3RhdHVzGAEgASgOMh0uY29udmV5b3IudHlwZXMudjEuVXNlclN0YXR1c0gAEg4KBHJvbGUYAiABKAlIABIWCgxlbWFpbF9kb21haW4YAyABKAlIAEILCglwcmVkaWNhdGUizwEKDk9yZGVyUHJlZGljYXRlEjAKBnN0YXR1cxgBIAEoDjIeLmNvbnZleW9yLnR5cGVzLnYxLk9yZGVyU3RhdHVzSAASMwoNcGxhY2VkX2JlZm9yZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBIABIyCgxwbGFjZWRfYWZ0ZXIYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASFQoLY3VzdG9tZXJfaWQYBCABKAlIAEILCglwcmVkaWNhdGUiigIKEkJ1bGtVcGRhdGVSZXNwb25zZRISCgpyZXF1ZXN0X2lkGAEgASgJEg8KB2RyeV9ydW4YAiABKAgSDwoHbWF0Y2hlZBgDIAEoBBIPCgd1cGRhdGVkGAQgASgEEhwKFHNraXBwZWRfcHJlY29uZGl0aW9uGAUgASgEEhYKDmV2ZW50c193cml0dGVuGAYgASgEEhgKEHJhbmdlc19jb21taXR0ZWQYByABKA0SLwoGc2FtcGxlGAggAygLMh8uY29udmV5b3IuY29tbWFuZC52MS5CdWxrQ2hhbmdlEhkKEWNvbnNpc3RlbmN5X3Rva2VuGAkgASgJEhEKCXVuY2hhbmdlZBgKIAEoBCJICgpCdWxrQ2hhbmdlEhQKDGFnZ3JlZ2F0ZV9pZBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgDEhMKC2Rlc2NyaXB0aW9uGAMgASgJYgZwcm90bzM", [file_conveyor_types_v1_types, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message conveyor.command.v1.BulkUpdateRequest
  */
 export type BulkUpdateRequest = Message<"conveyor.command.v1.BulkUpdateRequest"> & {
   /**
-   * Idempotency and correlation id of the events written.
+   * Correlation id of the events written (at most 200 characters; generated when empty). Repeating a
+   * bulk update is harmless: rows it changed are then unchanged or refused by the precondition.
    *
    * @generated from field: string request_id = 1;
    */
@@ -66,21 +67,25 @@ export type BulkUpdateRequest = Message<"conveyor.command.v1.BulkUpdateRequest">
 
   /**
    * Fail with FAILED_PRECONDITION, writing nothing, when more aggregates than this would change.
-   * 0: the server's default cap.
+   * 0: the server's default cap (100,000); at most 10,000,000. A dry run reports counts without failing.
    *
    * @generated from field: uint64 max_affected = 21;
    */
   maxAffected: bigint;
 
   /**
-   * Dry run: how many changes to return as a sample. 0: the server default.
+   * Dry run: how many changes to return as a sample. 0: the server default (10); at most 100.
    *
    * @generated from field: uint32 sample_size = 22;
    */
   sampleSize: number;
 
   /**
-   * Split into key ranges of at most this many rows, each committed on its own. 0: one statement.
+   * Split into key ranges (by aggregate id) of at most this many changing rows, each committed on its
+   * own, one after another, so row locks are held briefly. 0: one statement for everything. When a
+   * range fails, the ranges before it stay committed: the error says how many and what they changed
+   * (also as x-conveyor-bulk-* response metadata). Retrying is safe: changed rows are then unchanged or
+   * refused by the precondition, and write no event.
    *
    * @generated from field: uint32 range_size = 23;
    */
@@ -129,6 +134,8 @@ export const SuspendUsersOperationSchema: GenMessage<SuspendUsersOperation> = /*
  */
 export type CancelOrdersOperation = Message<"conveyor.command.v1.CancelOrdersOperation"> & {
   /**
+   * Trimmed; at most 500 characters.
+   *
    * @generated from field: string reason = 1;
    */
   reason: string;
@@ -142,7 +149,10 @@ export const CancelOrdersOperationSchema: GenMessage<CancelOrdersOperation> = /*
   messageDesc(file_conveyor_command_v1_bulk, 3);
 
 /**
- * A typed filter tree over one aggregate type (the operation's).
+ * A typed filter tree over one aggregate type (the operation's): its predicates must all be of that
+ * aggregate (task predicates for set_task_execution_date, user for suspend_users, order for
+ * cancel_orders). Required on a request; use `always: true` to select every aggregate. At most 1,000
+ * nodes and 32 levels deep (RESOURCE_EXHAUSTED beyond). Timestamps: whole milliseconds, years 1 to 9999.
  *
  * @generated from message conveyor.command.v1.Filter
  */
@@ -170,7 +180,7 @@ export type Filter = Message<"conveyor.command.v1.Filter"> & {
     case: "not";
   } | {
     /**
-     * Matches every aggregate.
+     * Matches every aggregate (must be true).
      *
      * @generated from field: bool always = 4;
      */
@@ -178,7 +188,7 @@ export type Filter = Message<"conveyor.command.v1.Filter"> & {
     case: "always";
   } | {
     /**
-     * Matches none.
+     * Matches none (must be true).
      *
      * @generated from field: bool never = 5;
      */
@@ -217,6 +227,8 @@ export const FilterSchema: GenMessage<Filter> = /*@__PURE__*/
  */
 export type FilterList = Message<"conveyor.command.v1.FilterList"> & {
   /**
+   * At least one.
+   *
    * @generated from field: repeated conveyor.command.v1.Filter filters = 1;
    */
   filters: Filter[];
@@ -384,14 +396,15 @@ export type BulkUpdateResponse = Message<"conveyor.command.v1.BulkUpdateResponse
   matched: bigint;
 
   /**
-   * Aggregates changed (dry run: that would change).
+   * Aggregates changed (dry run: that would change). matched = updated + skipped_precondition + unchanged.
    *
    * @generated from field: uint64 updated = 4;
    */
   updated: bigint;
 
   /**
-   * Matched but left alone because an operation precondition failed.
+   * Matched but left alone because an operation precondition failed (including rows that a concurrent
+   * change made ineligible by the time their lock was granted).
    *
    * @generated from field: uint64 skipped_precondition = 5;
    */
@@ -420,6 +433,13 @@ export type BulkUpdateResponse = Message<"conveyor.command.v1.BulkUpdateResponse
    * @generated from field: string consistency_token = 9;
    */
   consistencyToken: string;
+
+  /**
+   * Matched and allowed, but already in the target state: not rewritten, no event.
+   *
+   * @generated from field: uint64 unchanged = 10;
+   */
+  unchanged: bigint;
 };
 
 /**
@@ -439,6 +459,8 @@ export type BulkChange = Message<"conveyor.command.v1.BulkChange"> & {
   aggregateId: string;
 
   /**
+   * The aggregate's current version; the change would make it version + 1.
+   *
    * @generated from field: int64 version = 2;
    */
   version: bigint;
