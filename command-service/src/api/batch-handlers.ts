@@ -1,32 +1,47 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
-import { BatchExecuteResponseSchema } from "@conveyor/proto/conveyor/command/v1/batch_pb";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import {
+  BatchExecuteStreamResponseSchema,
+  type AggregateResult as AggregateResultMessage,
+} from "@conveyor/proto/conveyor/command/v1/batch_pb";
 import type { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
-import { executeBatch } from "../batch/batch-executor.ts";
-import { toBatchCommand } from "./command-mapping.ts";
-import { toAggregateResultMessage } from "./result-mapping.ts";
+import { createLogger } from "@conveyor/runtime";
+import type { AggregateResult } from "../batch/batch-command.ts";
+import { loadBatchLimits } from "../batch/batch-limits.ts";
+import { runBatch, type BatchRunDeps } from "./batch-run.ts";
 import type { CommandRoutesDeps } from "./command-routes.ts";
+import { principalKey } from "./principal.ts";
+import { createResultChannel } from "./result-channel.ts";
+import { toAggregateResultMessage, toBatchSummary } from "./result-mapping.ts";
 
 type BatchHandlers = Pick<ServiceImpl<typeof CommandService>, "batchExecute" | "batchExecuteStream">;
 
 /** BatchExecute and BatchExecuteStream. */
-export function batchHandlers({ dataSource }: CommandRoutesDeps): BatchHandlers {
+export function batchHandlers(deps: CommandRoutesDeps): BatchHandlers {
+  const runDeps: BatchRunDeps = {
+    dataSource: deps.dataSource,
+    logger: deps.logger ?? createLogger("command-service"),
+    limits: deps.batchLimits ?? loadBatchLimits(),
+  };
+  const principalOf = (context: HandlerContext) => context.values.get(principalKey);
   return {
-    async batchExecute(request) {
-      const commands = request.commands.map(toBatchCommand);
-      const results = await executeBatch(dataSource, { requestId: request.requestId, commands });
-      const failed = results.filter((r) => !r.success).length;
-      return create(BatchExecuteResponseSchema, {
-        requestId: request.requestId,
-        success: failed === 0,
-        results: results.map(toAggregateResultMessage),
-        succeededAggregates: results.length - failed,
-        failedAggregates: failed,
+    batchExecute: (request, context) => runBatch(runDeps, request, principalOf(context)),
+    async *batchExecuteStream(request, context) {
+      const channel = createResultChannel<AggregateResult>();
+      const response = runBatch(runDeps, request, principalOf(context), (result) => channel.push(result));
+      // Closes the channel either way; the error itself surfaces where `response` is awaited below.
+      const close = () => channel.close();
+      response.then(close, close);
+      for await (const result of channel) yield resultMessage(toAggregateResultMessage(result));
+      const final = await response;
+      if (final.replayed) for (const result of final.results) yield resultMessage(result);
+      yield create(BatchExecuteStreamResponseSchema, {
+        message: { case: "summary", value: toBatchSummary(final) },
       });
     },
-    // eslint-disable-next-line require-yield
-    async *batchExecuteStream() {
-      throw new ConnectError("BatchExecuteStream is not implemented yet", Code.Unimplemented);
-    },
   };
+}
+
+function resultMessage(result: AggregateResultMessage) {
+  return create(BatchExecuteStreamResponseSchema, { message: { case: "result", value: result } });
 }

@@ -1,48 +1,80 @@
 import { ValidationError } from "@conveyor/errors";
 import type { Command } from "@conveyor/proto/conveyor/command/v1/commands_pb";
-import type { BatchCommand } from "../batch/batch-command.ts";
-import type { UserCommand } from "../user/domain/user.ts";
+import type { AggregateTypeName, BatchCommand, DomainCommand } from "../batch/batch-command.ts";
+import { integerIn, uuid } from "./field-validation.ts";
+import { addOrderItem, cancelOrder, changeShippingAddress, placeOrder } from "./order-command-mapping.ts";
+import { createTask, setTaskExecutionDate } from "./task-command-mapping.ts";
+import { createUser, updateUserEmail, updateUserRoles, updateUserStatus } from "./user-command-mapping.ts";
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Validates every command of a batch and maps it to its domain form; throws a ValidationError naming
+ * the first bad field, e.g. "commands[3].place_order.items[0].quantity". One aggregate id may not be
+ * addressed by commands of two aggregate types.
+ */
+export function toBatchCommands(commands: Command[], receivedAt: Date): BatchCommand[] {
+  const typeById = new Map<string, { type: AggregateTypeName; index: number }>();
+  return commands.map((command, index) => {
+    const mapped = toBatchCommand(command, index, receivedAt);
+    const earlier = typeById.get(mapped.aggregateId);
+    if (earlier && earlier.type !== mapped.aggregateType) {
+      const reason = `is a ${earlier.type} in commands[${earlier.index}] but this is a ${mapped.aggregateType} command`;
+      throw new ValidationError(`commands[${index}].aggregate_id`, reason);
+    }
+    if (!earlier) typeById.set(mapped.aggregateId, { type: mapped.aggregateType, index });
+    return mapped;
+  });
+}
 
-/** Validates one proto command and maps it to its domain form; throws ValidationError naming the field. */
-export function toBatchCommand(command: Command, index: number): BatchCommand {
+function toBatchCommand(command: Command, index: number, receivedAt: Date): BatchCommand {
   const at = `commands[${index}]`;
-  if (!uuidPattern.test(command.aggregateId)) {
-    throw new ValidationError(`${at}.aggregate_id`, "must be a UUID");
-  }
-  if (command.expectedVersion !== undefined && command.expectedVersion < 0n) {
-    throw new ValidationError(`${at}.expected_version`, "must not be negative");
-  }
+  const aggregateId = uuid(command.aggregateId, `${at}.aggregate_id`);
+  const expected = command.expectedVersion;
   return {
     index,
-    aggregateId: command.aggregateId.toLowerCase(),
-    ...(command.expectedVersion !== undefined && { expectedVersion: Number(command.expectedVersion) }),
-    command: toDomainCommand(command, at),
+    aggregateId,
+    ...(expected !== undefined && {
+      expectedVersion: integerIn(expected, `${at}.expected_version`, 0, Number.MAX_SAFE_INTEGER),
+    }),
+    ...toDomainCommand(command.command, at, receivedAt),
   };
 }
 
-function toDomainCommand(command: Command, at: string): UserCommand {
-  const c = command.command;
+function toDomainCommand(
+  c: Command["command"],
+  at: string,
+  receivedAt: Date,
+): { aggregateType: AggregateTypeName; command: DomainCommand } {
+  const user = (command: DomainCommand) => ({ aggregateType: "USER" as const, command });
+  const order = (command: DomainCommand) => ({ aggregateType: "ORDER" as const, command });
+  const task = (command: DomainCommand) => ({ aggregateType: "TASK" as const, command });
   switch (c.case) {
     case "createUser":
-      return {
-        type: "CreateUser",
-        email: nonEmpty(c.value.email, `${at}.create_user.email`),
-        firstName: nonEmpty(c.value.firstName, `${at}.create_user.first_name`),
-        lastName: nonEmpty(c.value.lastName, `${at}.create_user.last_name`),
-        roles: c.value.roles,
-      };
+      return user(createUser(c.value, `${at}.create_user`));
     case "updateUserEmail":
-      return { type: "UpdateUserEmail", email: nonEmpty(c.value.email, `${at}.update_user_email.email`) };
+      return user(updateUserEmail(c.value, `${at}.update_user_email`));
+    case "updateUserStatus":
+      return user(updateUserStatus(c.value, `${at}.update_user_status`));
+    case "updateUserRoles":
+      return user(updateUserRoles(c.value, `${at}.update_user_roles`));
+    case "placeOrder":
+      return order(placeOrder(c.value, `${at}.place_order`, receivedAt));
+    case "addOrderItem":
+      return order(addOrderItem(c.value, `${at}.add_order_item`));
+    case "changeShippingAddress":
+      return order(changeShippingAddress(c.value, `${at}.change_shipping_address`));
+    case "markOrderPaid":
+      return order({ type: "MarkOrderPaid" });
+    case "shipOrder":
+      return order({ type: "ShipOrder" });
+    case "cancelOrder":
+      return order(cancelOrder(c.value, `${at}.cancel_order`));
+    case "createTask":
+      return task(createTask(c.value, `${at}.create_task`));
+    case "completeTask":
+      return task({ type: "CompleteTask" });
+    case "setTaskExecutionDate":
+      return task(setTaskExecutionDate(c.value, `${at}.set_task_execution_date`));
     case undefined:
-      throw new ValidationError(`${at}.command`, "no command set");
-    default:
-      throw new ValidationError(`${at}.command`, `${c.case} is not supported yet`);
+      throw new ValidationError(`${at}.command`, "no command is set");
   }
-}
-
-function nonEmpty(value: string, field: string): string {
-  if (value.trim() === "") throw new ValidationError(field, "must not be empty");
-  return value;
 }

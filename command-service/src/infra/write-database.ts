@@ -1,8 +1,9 @@
 import type { DataSource } from "typeorm";
 import { migrate, openDataSource } from "@conveyor/persistence";
 import { WriteModel0001 } from "./migrations/0001-write-model.ts";
+import { BatchRequestClaims1764000000002 } from "./migrations/0002-batch-request-claims.ts";
 
-const migrations = [WriteModel0001];
+const migrations = [WriteModel0001, BatchRequestClaims1764000000002];
 
 /** Applies the write model's migrations. */
 export function migrateWriteDatabase(url: string): Promise<void> {

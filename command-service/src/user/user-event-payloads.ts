@@ -1,7 +1,8 @@
+import type { EventWire } from "../batch/aggregate-kind.ts";
 import type { UserEvent, UserStatus } from "./domain/user.ts";
 
 /** Maps a domain event to its protobuf message name and JSON payload (conveyor.events.v1). */
-export function userEventPayload(event: UserEvent): { eventType: string; payload: object } {
+export function userEventPayload(event: UserEvent): EventWire {
   const { type, ...fields } = event;
   const payload = { ...fields } as Record<string, unknown>;
   for (const key of ["status", "previousStatus"] as const) {

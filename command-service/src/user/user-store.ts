@@ -1,7 +1,8 @@
-import type { EntityManager } from "typeorm";
-import { ConcurrencyConflict, InvariantViolation } from "@conveyor/errors";
+import { InvariantViolation } from "@conveyor/errors";
+import type { Change, Queryable } from "../batch/aggregate-kind.ts";
+import { isUniqueViolation } from "../batch/pg-error.ts";
+import { outboxColumns, outboxInsertColumns, outboxRowsSql } from "../outbox/outbox-event.ts";
 import type { User } from "./domain/user.ts";
-import { outboxColumns, outboxInsertColumns, outboxRowsSql, type OutboxEvent } from "../outbox/outbox-event.ts";
 
 interface UserRow {
   id: string;
@@ -10,55 +11,62 @@ interface UserRow {
   last_name: string;
   status: User["status"];
   roles: string[];
-  version: string;
+  version: number;
 }
 
-/** Loads a user and locks its row until the transaction ends. */
-export async function loadUserForUpdate(db: EntityManager, id: string): Promise<User | undefined> {
+/** Loads the users that exist among `ids`, optionally locking their rows in id order. */
+export async function loadUsers(db: Queryable, ids: string[], lock: boolean): Promise<User[]> {
   const rows: UserRow[] = await db.query(
-    "SELECT id, email, first_name, last_name, status, roles, version FROM users WHERE id = $1 FOR UPDATE",
-    [id],
+    `SELECT id, email, first_name, last_name, status, roles, version::int AS version
+     FROM users WHERE id = ANY($1::uuid[]) ORDER BY id ${lock ? "FOR NO KEY UPDATE" : ""}`,
+    [ids],
   );
-  const row = rows[0];
-  return row && {
+  return rows.map((row) => ({
     id: row.id,
     email: row.email,
     firstName: row.first_name,
     lastName: row.last_name,
     status: row.status,
     roles: row.roles,
-    version: Number(row.version),
-  };
+    version: row.version,
+  }));
 }
 
-/**
- * Writes a user's new state and its outbox events in one statement. The row is only written when it
- * is still at `previousVersion`, and the events only when the row was written.
- */
-export async function saveUser(db: EntityManager, user: User, previousVersion: number, events: OutboxEvent[]) {
-  const sql = `
-    WITH saved AS (
-      INSERT INTO users (id, email, first_name, last_name, status, roles, version)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)
-      ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, first_name = EXCLUDED.first_name,
-        last_name = EXCLUDED.last_name, status = EXCLUDED.status, roles = EXCLUDED.roles,
-        version = EXCLUDED.version, updated_at = now()
-      WHERE users.version = $8
-      RETURNING id)
-    INSERT INTO outbox (${outboxInsertColumns})
-    SELECT events.* FROM (${outboxRowsSql(9)}) AS events WHERE EXISTS (SELECT 1 FROM saved)
-    RETURNING id`;
-  const params = [user.id, user.email, user.firstName, user.lastName, user.status, user.roles, user.version];
+const saveSql = `
+  WITH saved AS (
+    INSERT INTO users (id, email, first_name, last_name, status, roles, version)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
+    ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, first_name = EXCLUDED.first_name,
+      last_name = EXCLUDED.last_name, status = EXCLUDED.status, roles = EXCLUDED.roles,
+      version = EXCLUDED.version, updated_at = now()
+    WHERE users.version = $8
+    RETURNING id)
+  INSERT INTO outbox (${outboxInsertColumns})
+  SELECT events.* FROM (${outboxRowsSql(9)}) AS events WHERE EXISTS (SELECT 1 FROM saved)
+  RETURNING id`;
+
+/** Writes a user's new state and its outbox events in one statement, if the row is still where it was read. */
+export async function saveUser(db: Queryable, { before, after, events }: Change<User>): Promise<boolean> {
+  const state = [
+    after.id,
+    after.email,
+    after.firstName,
+    after.lastName,
+    after.status,
+    after.roles,
+    after.version,
+  ];
   try {
-    const inserted: unknown[] = await db.query(sql, [...params, previousVersion, ...outboxColumns(events)]);
-    if (inserted.length !== events.length) throw new ConcurrencyConflict(user.id, previousVersion, -1);
+    const inserted: unknown[] = await db.query(saveSql, [
+      ...state,
+      before?.version ?? 0,
+      ...outboxColumns(events),
+    ]);
+    return inserted.length === events.length;
   } catch (error) {
-    if (isUniqueViolation(error, "users_email_key")) throw new InvariantViolation(`email ${user.email} is already in use`);
+    if (isUniqueViolation(error, "users_email_key")) {
+      throw new InvariantViolation(`email ${after.email} is already in use`);
+    }
     throw error;
   }
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const pgError = error as { driverError?: { code?: string; constraint?: string } };
-  return pgError.driverError?.code === "23505" && pgError.driverError.constraint === constraint;
 }

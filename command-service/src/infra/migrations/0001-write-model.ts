@@ -2,7 +2,8 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /** The normalized write model, the transactional outbox, and the batch idempotency/audit tables. */
 export class WriteModel0001 implements MigrationInterface {
-  name = "WriteModel0001";
+  // TypeORM reads a migration's timestamp from the last 13 digits of its name.
+  name = "WriteModel1764000000001";
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
@@ -99,8 +100,6 @@ export class WriteModel0001 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(
-      "DROP TABLE batch_audit, batch_requests, outbox, tasks, order_items, orders, users",
-    );
+    await db.query("DROP TABLE batch_audit, batch_requests, outbox, tasks, order_items, orders, users");
   }
 }

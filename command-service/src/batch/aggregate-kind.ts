@@ -1,0 +1,53 @@
+import type { EntityManager } from "typeorm";
+import type { OutboxEvent } from "../outbox/outbox-event.ts";
+import type { AggregateTypeName } from "./batch-command.ts";
+
+/** Anything that runs SQL: the data source (autocommit, any pooled connection) or a transaction's manager. */
+export type Queryable = Pick<EntityManager, "query">;
+
+export interface AggregateState {
+  id: string;
+  version: number;
+}
+
+/** A domain event in its wire form: protobuf message name and protobuf JSON payload. */
+export interface EventWire {
+  eventType: string;
+  payload: object;
+}
+
+/** Another aggregate a command needs, e.g. the customer of PlaceOrder. */
+export interface Dependency {
+  id: string;
+  type: AggregateTypeName;
+  /** What the command calls it, for messages: "customer". */
+  role: string;
+}
+
+/** What deciding may know beyond the aggregate itself. */
+export interface DecideContext {
+  exists(type: AggregateTypeName, id: string): boolean;
+}
+
+/** The outcome of deciding one aggregate group: its state before and after and the events between. */
+export interface Change<S> {
+  before: S | undefined;
+  after: S;
+  events: OutboxEvent[];
+}
+
+/** Everything the batch executor needs to run the commands of one aggregate type. */
+export interface AggregateKind<S extends AggregateState, C, E> {
+  readonly type: AggregateTypeName;
+  /** Loads the aggregates that exist among `ids`; `lock` locks their rows (in id order) until the transaction ends. */
+  load(db: Queryable, ids: string[], lock: boolean): Promise<S[]>;
+  decide(state: S | undefined, command: C, context: DecideContext): E[];
+  evolve(state: S | undefined, id: string, event: E): S;
+  wire(event: E): EventWire;
+  /**
+   * Writes the new state and the outbox events in one statement, only if the row is still at the
+   * version of `change.before`. Returns false (writing nothing) when it moved on.
+   */
+  save(db: Queryable, change: Change<S>): Promise<boolean>;
+  dependencies(command: C): Dependency[];
+}

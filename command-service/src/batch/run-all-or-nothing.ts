@@ -1,0 +1,83 @@
+import type { EntityManager } from "typeorm";
+import { aggregateKinds } from "./aggregate-kinds.ts";
+import { failed, failedWith, succeeded } from "./aggregate-results.ts";
+import type { AggregateResult, BatchRequest } from "./batch-command.ts";
+import { dependencyOrder, type AggregateGroup } from "./batch-plan.ts";
+import { decideGroup } from "./decide-group.ts";
+import { dependencyFailure } from "./dependency-check.ts";
+import { write, type GroupDeps } from "./run-group.ts";
+import { decideContext, loadSnapshots, type Snapshots } from "./snapshots.ts";
+
+/** Thrown inside the transaction to roll everything back because one group failed. */
+class RollBack extends Error {
+  constructor(readonly failure: AggregateResult) {
+    super(failure.error?.message);
+  }
+}
+
+/**
+ * All-or-nothing mode: the whole batch in one transaction, every touched row locked (in id order, per
+ * type) up front, groups run one after another in dependency order. The first failing group rolls
+ * everything back: it reports its error, every other group ROLLED_BACK.
+ */
+export async function runAllOrNothing(
+  deps: GroupDeps,
+  request: BatchRequest,
+  groups: AggregateGroup[],
+): Promise<AggregateResult[]> {
+  const groupsById = new Map(groups.map((group) => [group.aggregateId, group]));
+  let snapshots: Snapshots | undefined;
+  try {
+    const results = await deps.dataSource.transaction(async (tx) => {
+      snapshots = await loadSnapshots(tx, groups, true);
+      return runInOrder(deps, tx, request.requestId, groups, groupsById, snapshots);
+    });
+    return groups.map((group) => results.get(group.aggregateId)!);
+  } catch (error) {
+    if (!(error instanceof RollBack)) throw error;
+    const versionOf = (group: AggregateGroup) =>
+      snapshots?.[group.aggregateType].get(group.aggregateId)?.version ?? 0;
+    return groups.map((group) =>
+      group.aggregateId === error.failure.aggregateId
+        ? error.failure
+        : failed(group, versionOf(group), {
+            code: "ROLLED_BACK",
+            message: `rolled back: aggregate ${error.failure.aggregateId} failed (${error.failure.error?.code})`,
+          }),
+    );
+  }
+}
+
+async function runInOrder(
+  deps: GroupDeps,
+  tx: EntityManager,
+  requestId: string,
+  groups: AggregateGroup[],
+  groupsById: ReadonlyMap<string, AggregateGroup>,
+  snapshots: Snapshots,
+): Promise<Map<string, AggregateResult>> {
+  const results = new Map<string, AggregateResult>();
+  const context = decideContext(snapshots, (id) => results.get(id));
+  const inCycle = groups.find((group) => group.cycle);
+  if (inCycle) throw new RollBack(dependencyFailure(inCycle, groupsById, () => undefined, snapshots)!);
+  for (const group of dependencyOrder(groups)) {
+    const blocked = dependencyFailure(group, groupsById, (id) => results.get(id), snapshots);
+    if (blocked) throw new RollBack(blocked);
+    const snapshot = snapshots[group.aggregateType].get(group.aggregateId);
+    const version = snapshot?.version ?? 0;
+    const kind = aggregateKinds[group.aggregateType];
+    try {
+      const change = decideGroup(kind, group, snapshot, context, requestId);
+      // Rows are locked, so only a concurrent creation of the same new aggregate can move one.
+      if (!(await write(kind, tx, change))) {
+        const message = `aggregate ${group.aggregateId} was created concurrently`;
+        throw new RollBack(failed(group, version, { code: "CONCURRENCY_CONFLICT", message }));
+      }
+      results.set(group.aggregateId, succeeded(group, change, version));
+    } catch (error) {
+      if (error instanceof RollBack) throw error;
+      throw new RollBack(failedWith(group, version, error, deps.logger));
+    }
+  }
+  return results;
+}

@@ -1,0 +1,58 @@
+import type { DataSource } from "typeorm";
+import type { Logger } from "@conveyor/runtime";
+import type { AggregateState, Change, DecideContext, Queryable } from "./aggregate-kind.ts";
+import { aggregateKinds, type AnyAggregateKind } from "./aggregate-kinds.ts";
+import { failed, failedWith, succeeded } from "./aggregate-results.ts";
+import type { AggregateResult } from "./batch-command.ts";
+import type { AggregateGroup } from "./batch-plan.ts";
+import { decideGroup } from "./decide-group.ts";
+
+export interface GroupDeps {
+  dataSource: DataSource;
+  logger: Logger;
+}
+
+const maxAttempts = 3;
+
+/**
+ * Runs one group in its own transaction. First optimistically: decide from the batch's snapshot and
+ * write with one version-checked statement (one round trip). If the row moved meanwhile, again under
+ * a row lock: load, decide, write, commit. Gives up with CONCURRENCY_CONFLICT after `maxAttempts`.
+ */
+export async function runGroup(
+  deps: GroupDeps,
+  group: AggregateGroup,
+  snapshot: AggregateState | undefined,
+  context: DecideContext,
+  requestId: string,
+): Promise<AggregateResult> {
+  const kind = aggregateKinds[group.aggregateType];
+  let version = snapshot?.version ?? 0;
+  try {
+    const change = decideGroup(kind, group, snapshot, context, requestId);
+    if (await write(kind, deps.dataSource, change)) return succeeded(group, change, version);
+    for (let attempt = 2; attempt <= maxAttempts; attempt += 1) {
+      const outcome = await deps.dataSource.transaction(async (tx) => {
+        const [current] = await kind.load(tx, [group.aggregateId], true);
+        version = current?.version ?? 0;
+        const change = decideGroup(kind, group, current, context, requestId);
+        return (await write(kind, tx, change)) ? { change } : undefined;
+      });
+      if (outcome) return succeeded(group, outcome.change, version);
+    }
+    const message = `aggregate ${group.aggregateId} kept changing under this batch; gave up after ${maxAttempts} attempts`;
+    return failed(group, version, { code: "CONCURRENCY_CONFLICT", message });
+  } catch (error) {
+    return failedWith(group, version, error, deps.logger);
+  }
+}
+
+/** Writes a change in one statement; true when written (or nothing to write), false when the row moved. */
+export async function write(
+  kind: AnyAggregateKind,
+  db: Queryable,
+  change: Change<AggregateState> | undefined,
+): Promise<boolean> {
+  if (!change || change.events.length === 0) return true;
+  return kind.save(db, change);
+}
