@@ -1,0 +1,21 @@
+import { createServer } from "node:net";
+
+/** Fails with a message naming the service and the way out when something already listens on host:port. */
+export async function assertPortFree(
+  host: string,
+  port: number,
+  service: string,
+  hint: string,
+): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(`${service}: ${host}:${port} is already in use; ${hint}`)
+          : error,
+      ),
+    );
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve()));
+  });
+}

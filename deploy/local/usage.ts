@@ -1,0 +1,41 @@
+import type { KafkaCluster } from "./kafka.ts";
+import type { PostgresDatabases } from "./postgres.ts";
+
+export interface Endpoints {
+  commandPort: number;
+  queryPort: number;
+  postgres: PostgresDatabases;
+  kafka: KafkaCluster;
+}
+
+/** What the runner prints once everything listens: where things are and commands to try. */
+export function usage({ commandPort, queryPort, postgres, kafka }: Endpoints): string {
+  const command = `127.0.0.1:${commandPort}`;
+  const query = `127.0.0.1:${queryPort}`;
+  const bufCurl = "npx buf curl --protocol grpc --http2-prior-knowledge";
+  const exportUsers = `'{"options":{"chunkSize":100,"format":"EXPORT_FORMAT_NDJSON"}}'`;
+  return `
+Conveyor is running (gRPC, server reflection and health on both ports):
+  command-service  grpc://${command}   conveyor.command.v1.CommandService
+  query-service    grpc://${query}   conveyor.query.v1.QueryService
+  write database   ${redact(postgres.writeUrl)}
+  read database    ${redact(postgres.readUrl)}
+  kafka            ${kafka.brokers.join(",")}
+
+Try:
+  grpcurl -plaintext ${command} list
+  grpcurl -plaintext ${command} describe conveyor.command.v1.CommandService
+  grpcurl -plaintext ${query} grpc.health.v1.Health/Check
+  grpcurl -plaintext -d ${exportUsers} ${query} conveyor.query.v1.QueryService/ExportUsers
+  ${bufCurl} --list-methods http://${command}
+  ${bufCurl} -d ${exportUsers} http://${query}/conveyor.query.v1.QueryService/ExportUsers
+
+Ctrl-C stops the services, then Kafka, then PostgreSQL.
+`;
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return parsed.toString();
+}

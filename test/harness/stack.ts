@@ -1,0 +1,94 @@
+import type { Topics } from "@conveyor/messaging";
+import { startCommandService } from "@conveyor/command-service";
+import { startQueryService } from "@conveyor/query-service";
+import type { ServiceConfig } from "@conveyor/runtime";
+import type { TestDatabase } from "./databases.ts";
+import { ensureTestTopics, kafkaBrokers, uniqueTopicPrefix } from "./kafka.ts";
+import { createReadDatabase, createWriteDatabase } from "./migrated-databases.ts";
+
+/** Both services running in this process against their own databases and topics. */
+export interface Stack {
+  commandPort: number;
+  queryPort: number;
+  /** Base URLs for gRPC / Connect clients, e.g. "http://127.0.0.1:40123". */
+  commandUrl: string;
+  queryUrl: string;
+  writeDatabaseUrl: string;
+  readDatabaseUrl: string;
+  kafkaBrokers: string[];
+  topicPrefix: string;
+  topics: Topics;
+  /** Stops both services, then drops both databases. */
+  stop(): Promise<void>;
+}
+
+/**
+ * For e2e specs: fresh, migrated write and read databases, a unique topic prefix with its topics, and both
+ * services on free ports. Call stop() in afterAll.
+ */
+export async function startStack(label: string): Promise<Stack> {
+  const cleanups = new Cleanups();
+  try {
+    return { ...(await startParts(label, cleanups)), stop: () => cleanups.run() };
+  } catch (error) {
+    await cleanups.run();
+    throw error;
+  }
+}
+
+async function startParts(label: string, cleanups: Cleanups): Promise<Omit<Stack, "stop">> {
+  const topicPrefix = uniqueTopicPrefix(label);
+  const drop = (database: TestDatabase) => database.drop();
+  const [write, read, topics] = await settleAll([
+    cleanups.track(createWriteDatabase(label), drop),
+    cleanups.track(createReadDatabase(label), drop),
+    ensureTestTopics(topicPrefix),
+  ]);
+  const config = (databaseUrl: string): ServiceConfig => ({
+    databaseUrl,
+    kafkaBrokers: kafkaBrokers(),
+    topicPrefix,
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const stop = (service: { stop(): Promise<void> }) => service.stop();
+  const [command, query] = await settleAll([
+    cleanups.track(startCommandService(config(write.url)), stop),
+    cleanups.track(startQueryService(config(read.url)), stop),
+  ]);
+  return {
+    commandPort: command.port,
+    queryPort: query.port,
+    commandUrl: `http://127.0.0.1:${command.port}`,
+    queryUrl: `http://127.0.0.1:${query.port}`,
+    writeDatabaseUrl: write.url,
+    readDatabaseUrl: read.url,
+    kafkaBrokers: kafkaBrokers(),
+    topicPrefix,
+    topics,
+  };
+}
+
+/** What to undo, undone in reverse order. */
+class Cleanups {
+  private readonly steps: Array<() => Promise<void>> = [];
+
+  async track<T>(started: Promise<T>, undo: (value: T) => Promise<void>): Promise<T> {
+    const value = await started;
+    this.steps.push(() => undo(value));
+    return value;
+  }
+
+  async run(): Promise<void> {
+    for (const step of this.steps.splice(0).reverse()) await step();
+  }
+}
+
+type Settled<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
+
+/** Promise.all that waits for every promise before failing, so nothing that started goes untracked. */
+async function settleAll<T extends readonly unknown[] | []>(promises: T): Promise<Settled<T>> {
+  const results = await Promise.allSettled(promises);
+  for (const result of results) if (result.status === "rejected") throw result.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as Settled<T>;
+}
