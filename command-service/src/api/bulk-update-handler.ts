@@ -1,10 +1,21 @@
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import type { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
+import { BulkUpdateInterrupted } from "../bulk/bulk-errors.ts";
+import { interruptedError } from "./bulk-interrupted-error.ts";
+import { toBulkUpdate } from "./bulk-request-mapping.ts";
+import { toBulkUpdateResponse } from "./bulk-response-mapping.ts";
 import type { CommandRoutesDeps } from "./command-routes.ts";
 
-/** BulkUpdate. */
-export function bulkUpdateHandler(_deps: CommandRoutesDeps): ServiceImpl<typeof CommandService>["bulkUpdate"] {
-  return () => {
-    throw new ConnectError("BulkUpdate is not implemented yet", Code.Unimplemented);
+/** BulkUpdate: validate everything, then one statement (or one per key range); errors are just thrown. */
+export function bulkUpdateHandler({
+  dataSource,
+}: CommandRoutesDeps): ServiceImpl<typeof CommandService>["bulkUpdate"] {
+  return async (request) => {
+    const update = toBulkUpdate(request);
+    try {
+      return toBulkUpdateResponse(update.options, await update.run(dataSource));
+    } catch (error) {
+      throw error instanceof BulkUpdateInterrupted ? interruptedError(error) : error;
+    }
   };
 }

@@ -40,7 +40,11 @@ export function specification<T>(definition: SpecificationDefinition<T>): Specif
 
 /** The same rule under a description that reads better in messages, e.g. "the task is not completed". */
 export function named<T>(description: string, spec: Specification<T>): Specification<T> {
-  return specification({ description, test: spec.isSatisfiedBy, sql: spec.toSql });
+  return specification({
+    description,
+    test: (candidate) => spec.isSatisfiedBy(candidate),
+    sql: (sql) => spec.toSql(sql),
+  });
 }
 
 /** Satisfied by everything. */

@@ -1,0 +1,79 @@
+import type { DataSource } from "typeorm";
+import { v7 as uuidv7 } from "uuid";
+import { ValidationError } from "@conveyor/errors";
+import { storableText } from "@conveyor/specification";
+import type { BulkUpdateRequest } from "@conveyor/proto/conveyor/command/v1/bulk_pb";
+import { bulkLimits } from "../bulk/bulk-limits.ts";
+import {
+  cancelOrdersInBulk,
+  setTaskExecutionDateInBulk,
+  suspendUsersInBulk,
+} from "../bulk/bulk-operations.ts";
+import type { BulkResult } from "../bulk/bulk-result.ts";
+import { runBulkUpdate, type BulkUpdateOptions } from "../bulk/bulk-updater.ts";
+import { at, toDate } from "./bulk-field-values.ts";
+import { filterSpecification, type PredicateMapper } from "./bulk-filter-mapping.ts";
+import { orderPredicate, taskPredicate, userPredicate } from "./bulk-predicates.ts";
+import type { Order } from "../order/domain/order-state.ts";
+import type { Task } from "../task/domain/task-state.ts";
+import type { User } from "../user/domain/user.ts";
+
+/** A validated bulk update, ready to run. */
+export interface PreparedBulkUpdate {
+  options: BulkUpdateOptions;
+  run(db: DataSource): Promise<BulkResult>;
+}
+
+const taskFilter: PredicateMapper<Task, "task"> = { aggregate: "task", plural: "tasks", map: taskPredicate };
+const userFilter: PredicateMapper<User, "user"> = { aggregate: "user", plural: "users", map: userPredicate };
+const orderFilter: PredicateMapper<Order, "order"> = {
+  aggregate: "order",
+  plural: "orders",
+  map: orderPredicate,
+};
+
+/** Validates a BulkUpdate request completely (nothing runs before) and binds it to its operation. */
+export function toBulkUpdate(request: BulkUpdateRequest): PreparedBulkUpdate {
+  const options = toOptions(request);
+  const { operation } = request;
+  switch (operation.case) {
+    case "setTaskExecutionDate": {
+      const date = toDate(operation.value.executionDate, "set_task_execution_date.execution_date");
+      const bulk = setTaskExecutionDateInBulk(date, filterSpecification(request.filter, taskFilter));
+      return { options, run: (db) => runBulkUpdate(db, bulk, options) };
+    }
+    case "suspendUsers": {
+      const bulk = suspendUsersInBulk(filterSpecification(request.filter, userFilter));
+      return { options, run: (db) => runBulkUpdate(db, bulk, options) };
+    }
+    case "cancelOrders": {
+      const restriction = filterSpecification(request.filter, orderFilter);
+      const bulk = at("cancel_orders.reason", () => cancelOrdersInBulk(operation.value.reason, restriction));
+      return { options, run: (db) => runBulkUpdate(db, bulk, options) };
+    }
+    case undefined:
+      throw new ValidationError(
+        "operation",
+        "required: set one of set_task_execution_date, suspend_users, cancel_orders",
+      );
+  }
+}
+
+function toOptions(request: BulkUpdateRequest): BulkUpdateOptions {
+  const { maxMaxAffected, maxSampleSize, maxRangeSize } = bulkLimits;
+  return {
+    requestId:
+      request.requestId === ""
+        ? uuidv7()
+        : storableText(request.requestId, "request_id", bulkLimits.maxRequestIdLength),
+    dryRun: request.dryRun,
+    maxAffected: atMost(request.maxAffected, maxMaxAffected, "max_affected") || bulkLimits.defaultMaxAffected,
+    sampleSize: atMost(request.sampleSize, maxSampleSize, "sample_size") || bulkLimits.defaultSampleSize,
+    rangeSize: atMost(request.rangeSize, maxRangeSize, "range_size"),
+  };
+}
+
+function atMost(value: number | bigint, limit: number, field: string): number {
+  if (value > limit) throw new ValidationError(field, `must be at most ${limit}`);
+  return Number(value);
+}

@@ -1,0 +1,36 @@
+import { ConveyorError, InfrastructureError, InvariantViolation } from "@conveyor/errors";
+import type { BulkResult } from "./bulk-result.ts";
+
+/** A ranged bulk update stopped: `committed` is what the ranges before the failing one changed for good. */
+export class BulkUpdateInterrupted extends Error {
+  constructor(
+    readonly committed: BulkResult,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `bulk update stopped after ${committed.rangesCommitted} committed range(s) ` +
+        `(${committed.updated} aggregate(s) updated, ${committed.eventsWritten} event(s) written)`,
+      { cause },
+    );
+  }
+}
+
+/** The max-affected guard: more aggregates would change than the caller allows. */
+export function tooManyAffected(wouldChange: number, maxAffected: number): InvariantViolation {
+  return new InvariantViolation(
+    `${wouldChange} aggregate(s) would change, more than max_affected ${maxAffected}; nothing was written`,
+  );
+}
+
+// SQLSTATE classes worth a retry: 08 connection, 40 transaction rollback (deadlock, serialization),
+// 53 insufficient resources, 57 operator intervention (e.g. shutdown).
+const retriableClasses = new Set(["08", "40", "53", "57"]);
+
+/** Domain errors pass through; a database error becomes an InfrastructureError saying whether a retry can help. */
+export function asConveyorError(error: unknown): unknown {
+  if (error instanceof ConveyorError) return error;
+  const code = (error as { driverError?: { code?: unknown }; code?: unknown }).driverError?.code;
+  const retriable = typeof code === "string" && retriableClasses.has(code.slice(0, 2));
+  const message = error instanceof Error ? error.message : String(error);
+  return new InfrastructureError(`bulk update statement failed: ${message}`, retriable, { cause: error });
+}
