@@ -12,6 +12,7 @@ import { executeBatch } from "../batch/batch-executor.ts";
 import type { BatchLimits } from "../batch/batch-limits.ts";
 import { claimRequest, releaseClaim } from "../batch/request-claims.ts";
 import type { GroupDeps } from "../batch/run-group.ts";
+import { withSql, type Sql } from "../batch/sql.ts";
 import { parseBatchRequest } from "./batch-request-mapping.ts";
 import { toBatchResponse } from "./result-mapping.ts";
 
@@ -34,7 +35,9 @@ export async function runBatch(
   const executedAt = new Date();
   const started = performance.now();
   const { request, payloadSha256 } = parseBatchRequest(message, deps.limits, executedAt);
-  const claim = await claimRequest(deps.dataSource, request.requestId, payloadSha256);
+  const onConnection = <T>(work: (sql: Sql) => Promise<T>) =>
+    withSql(deps.dataSource, { transaction: false }, work);
+  const claim = await onConnection((sql) => claimRequest(sql, request.requestId, payloadSha256));
   switch (claim.kind) {
     case "completed":
       return { ...fromBinary(BatchExecuteResponseSchema, claim.response), replayed: true };
@@ -52,17 +55,19 @@ export async function runBatch(
   try {
     results = await executeBatch(deps, request, onResult);
   } catch (error) {
-    await releaseClaim(deps.dataSource, request.requestId);
+    await onConnection((sql) => releaseClaim(sql, request.requestId));
     throw error;
   }
   const response = toBatchResponse(request.requestId, results);
-  await completeRequest(deps.dataSource, request.requestId, toBinary(BatchExecuteResponseSchema, response), {
+  const audit = {
     principal,
     executedAt,
     totalCommands: request.commands.length,
     successfulAggregates: response.succeededAggregates,
     failedAggregates: response.failedAggregates,
     durationMs: performance.now() - started,
-  });
+  };
+  const stored = toBinary(BatchExecuteResponseSchema, response);
+  await onConnection((sql) => completeRequest(sql, request.requestId, stored, audit));
   return response;
 }

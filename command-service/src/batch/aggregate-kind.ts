@@ -1,9 +1,6 @@
-import type { EntityManager } from "typeorm";
 import type { OutboxEvent } from "../outbox/outbox-event.ts";
 import type { AggregateTypeName } from "./batch-command.ts";
-
-/** Anything that runs SQL: the data source (autocommit, any pooled connection) or a transaction's manager. */
-export type Queryable = Pick<EntityManager, "query">;
+import type { Sql } from "./sql.ts";
 
 export interface AggregateState {
   id: string;
@@ -40,7 +37,7 @@ export interface Change<S> {
 export interface AggregateKind<S extends AggregateState, C, E> {
   readonly type: AggregateTypeName;
   /** Loads the aggregates that exist among `ids`; `lock` locks their rows (in id order) until the transaction ends. */
-  load(db: Queryable, ids: string[], lock: boolean): Promise<S[]>;
+  load(sql: Sql, ids: string[], lock: boolean): Promise<S[]>;
   decide(state: S | undefined, command: C, context: DecideContext): E[];
   evolve(state: S | undefined, id: string, event: E): S;
   wire(event: E): EventWire;
@@ -48,6 +45,6 @@ export interface AggregateKind<S extends AggregateState, C, E> {
    * Writes the new state and the outbox events in one statement, only if the row is still at the
    * version of `change.before`. Returns false (writing nothing) when it moved on.
    */
-  save(db: Queryable, change: Change<S>): Promise<boolean>;
+  save(sql: Sql, change: Change<S>): Promise<boolean>;
   dependencies(command: C): Dependency[];
 }

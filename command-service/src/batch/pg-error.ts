@@ -1,7 +1,11 @@
-/** The SQLSTATE and constraint of a PostgreSQL error, as TypeORM's QueryFailedError carries it. */
+/** The SQLSTATE and constraint of a PostgreSQL error (from pg, or wrapped in TypeORM's QueryFailedError). */
 export function pgErrorOf(error: unknown): { code?: string; constraint?: string } {
-  const wrapped = error as { driverError?: { code?: string; constraint?: string } };
-  return wrapped.driverError ?? {};
+  const candidate = error as {
+    code?: string;
+    constraint?: string;
+    driverError?: { code?: string; constraint?: string };
+  };
+  return candidate.driverError ?? candidate;
 }
 
 export function isUniqueViolation(error: unknown, constraint: string): boolean {

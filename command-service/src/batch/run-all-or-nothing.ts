@@ -1,4 +1,3 @@
-import type { EntityManager } from "typeorm";
 import { aggregateKinds } from "./aggregate-kinds.ts";
 import { failed, failedWith, succeeded } from "./aggregate-results.ts";
 import type { AggregateResult, BatchRequest } from "./batch-command.ts";
@@ -7,6 +6,7 @@ import { decideGroup } from "./decide-group.ts";
 import { dependencyFailure } from "./dependency-check.ts";
 import { write, type GroupDeps } from "./run-group.ts";
 import { decideContext, loadSnapshots, type Snapshots } from "./snapshots.ts";
+import { withSql, type Sql } from "./sql.ts";
 
 /** Thrown inside the transaction to roll everything back because one group failed. */
 class RollBack extends Error {
@@ -28,9 +28,9 @@ export async function runAllOrNothing(
   const groupsById = new Map(groups.map((group) => [group.aggregateId, group]));
   let snapshots: Snapshots | undefined;
   try {
-    const results = await deps.dataSource.transaction(async (tx) => {
-      snapshots = await loadSnapshots(tx, groups, true);
-      return runInOrder(deps, tx, request.requestId, groups, groupsById, snapshots);
+    const results = await withSql(deps.dataSource, { transaction: true }, async (sql) => {
+      snapshots = await loadSnapshots((work) => work(sql), groups, true);
+      return runInOrder(deps, sql, request.requestId, groups, groupsById, snapshots);
     });
     return groups.map((group) => results.get(group.aggregateId)!);
   } catch (error) {
@@ -50,7 +50,7 @@ export async function runAllOrNothing(
 
 async function runInOrder(
   deps: GroupDeps,
-  tx: EntityManager,
+  sql: Sql,
   requestId: string,
   groups: AggregateGroup[],
   groupsById: ReadonlyMap<string, AggregateGroup>,
@@ -69,7 +69,7 @@ async function runInOrder(
     try {
       const change = decideGroup(kind, group, snapshot, context, requestId);
       // Rows are locked, so only a concurrent creation of the same new aggregate can move one.
-      if (!(await write(kind, tx, change))) {
+      if (!(await write(kind, sql, change))) {
         const message = `aggregate ${group.aggregateId} was created concurrently`;
         throw new RollBack(failed(group, version, { code: "CONCURRENCY_CONFLICT", message }));
       }

@@ -1,11 +1,12 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "@conveyor/runtime";
-import type { AggregateState, Change, DecideContext, Queryable } from "./aggregate-kind.ts";
+import type { AggregateState, Change, DecideContext } from "./aggregate-kind.ts";
 import { aggregateKinds, type AnyAggregateKind } from "./aggregate-kinds.ts";
 import { failed, failedWith, succeeded } from "./aggregate-results.ts";
 import type { AggregateResult } from "./batch-command.ts";
 import type { AggregateGroup } from "./batch-plan.ts";
 import { decideGroup } from "./decide-group.ts";
+import { withSql, type Sql } from "./sql.ts";
 
 export interface GroupDeps {
   dataSource: DataSource;
@@ -30,13 +31,14 @@ export async function runGroup(
   let version = snapshot?.version ?? 0;
   try {
     const change = decideGroup(kind, group, snapshot, context, requestId);
-    if (await write(kind, deps.dataSource, change)) return succeeded(group, change, version);
+    const written = await withSql(deps.dataSource, { transaction: false }, (sql) => write(kind, sql, change));
+    if (written) return succeeded(group, change, version);
     for (let attempt = 2; attempt <= maxAttempts; attempt += 1) {
-      const outcome = await deps.dataSource.transaction(async (tx) => {
-        const [current] = await kind.load(tx, [group.aggregateId], true);
+      const outcome = await withSql(deps.dataSource, { transaction: true }, async (sql) => {
+        const [current] = await kind.load(sql, [group.aggregateId], true);
         version = current?.version ?? 0;
         const change = decideGroup(kind, group, current, context, requestId);
-        return (await write(kind, tx, change)) ? { change } : undefined;
+        return (await write(kind, sql, change)) ? { change } : undefined;
       });
       if (outcome) return succeeded(group, outcome.change, version);
     }
@@ -50,9 +52,9 @@ export async function runGroup(
 /** Writes a change in one statement; true when written (or nothing to write), false when the row moved. */
 export async function write(
   kind: AnyAggregateKind,
-  db: Queryable,
+  sql: Sql,
   change: Change<AggregateState> | undefined,
 ): Promise<boolean> {
   if (!change || change.events.length === 0) return true;
-  return kind.save(db, change);
+  return kind.save(sql, change);
 }

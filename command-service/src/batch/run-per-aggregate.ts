@@ -4,6 +4,7 @@ import { dependencyFailure } from "./dependency-check.ts";
 import { createLimiter } from "./limiter.ts";
 import { runGroup, type GroupDeps } from "./run-group.ts";
 import { decideContext, loadSnapshots } from "./snapshots.ts";
+import { withSql } from "./sql.ts";
 
 /**
  * Per-aggregate mode: every group in its own transaction, up to `parallelism` at once on separate
@@ -16,7 +17,11 @@ export async function runPerAggregate(
   groups: AggregateGroup[],
   onResult: (result: AggregateResult) => void,
 ): Promise<AggregateResult[]> {
-  const snapshots = await loadSnapshots(deps.dataSource, groups, false);
+  const snapshots = await loadSnapshots(
+    (work) => withSql(deps.dataSource, { transaction: false }, work),
+    groups,
+    false,
+  );
   const groupsById = new Map(groups.map((group) => [group.aggregateId, group]));
   const finished = new Map<string, AggregateResult>();
   const context = decideContext(snapshots, (id) => finished.get(id));

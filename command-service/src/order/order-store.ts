@@ -1,5 +1,6 @@
 import { NotFoundError } from "@conveyor/errors";
-import type { Change, Queryable } from "../batch/aggregate-kind.ts";
+import type { Change } from "../batch/aggregate-kind.ts";
+import type { Sql, Statement } from "../batch/sql.ts";
 import { isForeignKeyViolation } from "../batch/pg-error.ts";
 import { outboxColumns, outboxInsertColumns, outboxRowsSql } from "../outbox/outbox-event.ts";
 import type { Order, OrderItem } from "./domain/order-state.ts";
@@ -19,17 +20,20 @@ interface OrderRow {
   items: { sku: string; quantity: number; unitPriceMinor: string }[];
 }
 
-/** Loads the orders that exist among `ids` with their items, optionally locking the order rows in id order. */
-export async function loadOrders(db: Queryable, ids: string[], lock: boolean): Promise<Order[]> {
-  const rows: OrderRow[] = await db.query(
-    `SELECT o.id, o.customer_id, o.order_date, o.status, o.ship_line1, o.ship_line2, o.ship_city,
+const loadSql = (lock: boolean): Statement => ({
+  name: `load-orders${lock ? "-locked" : ""}`,
+  text: `SELECT o.id, o.customer_id, o.order_date, o.status, o.ship_line1, o.ship_line2, o.ship_city,
        o.ship_postal_code, o.ship_country, o.cancel_reason, o.version::int AS version,
        coalesce((SELECT json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity,
            'unitPriceMinor', i.unit_price_minor::text) ORDER BY i.line_no)
          FROM order_items i WHERE i.order_id = o.id), '[]') AS items
      FROM orders o WHERE o.id = ANY($1::uuid[]) ORDER BY o.id ${lock ? "FOR NO KEY UPDATE OF o" : ""}`,
-    [ids],
-  );
+});
+const load = { locked: loadSql(true), unlocked: loadSql(false) };
+
+/** Loads the orders that exist among `ids` with their items, optionally locking the order rows in id order. */
+export async function loadOrders(sql: Sql, ids: string[], lock: boolean): Promise<Order[]> {
+  const rows = await sql.query<OrderRow>(lock ? load.locked : load.unlocked, [ids]);
   return rows.map(toOrder);
 }
 
@@ -53,7 +57,9 @@ function toOrder(row: OrderRow): Order {
 }
 
 // Lines are only ever appended, so the new ones are those past the line count the order had before.
-const saveSql = `
+const save: Statement = {
+  name: "save-order",
+  text: `
   WITH saved AS (
     INSERT INTO orders (id, customer_id, order_date, status, ship_line1, ship_line2, ship_city, ship_postal_code,
       ship_country, cancel_reason, version)
@@ -70,10 +76,11 @@ const saveSql = `
     WHERE EXISTS (SELECT 1 FROM saved))
   INSERT INTO outbox (${outboxInsertColumns})
   SELECT events.* FROM (${outboxRowsSql(17)}) AS events WHERE EXISTS (SELECT 1 FROM saved)
-  RETURNING id`;
+  RETURNING id`,
+};
 
 /** Writes an order's new state, its new lines and its outbox events in one statement, if the row is still where it was read. */
-export async function saveOrder(db: Queryable, { before, after, events }: Change<Order>): Promise<boolean> {
+export async function saveOrder(sql: Sql, { before, after, events }: Change<Order>): Promise<boolean> {
   const address = after.shippingAddress;
   const state = [
     after.id,
@@ -91,7 +98,7 @@ export async function saveOrder(db: Queryable, { before, after, events }: Change
   const firstNewLine = before?.items.length ?? 0;
   const lines = lineColumns(after.items.slice(firstNewLine), firstNewLine + 1);
   try {
-    const inserted: unknown[] = await db.query(saveSql, [
+    const inserted = await sql.query(save, [
       ...state,
       before?.version ?? 0,
       ...lines,

@@ -1,4 +1,5 @@
-import type { Change, Queryable } from "../batch/aggregate-kind.ts";
+import type { Change } from "../batch/aggregate-kind.ts";
+import type { Sql, Statement } from "../batch/sql.ts";
 import { outboxColumns, outboxInsertColumns, outboxRowsSql } from "../outbox/outbox-event.ts";
 import type { Task } from "./domain/task-state.ts";
 
@@ -12,13 +13,16 @@ interface TaskRow {
   version: number;
 }
 
-/** Loads the tasks that exist among `ids`, optionally locking their rows in id order. */
-export async function loadTasks(db: Queryable, ids: string[], lock: boolean): Promise<Task[]> {
-  const rows: TaskRow[] = await db.query(
-    `SELECT id, title, month, category, completed, execution_date, version::int AS version
+const loadSql = (lock: boolean): Statement => ({
+  name: `load-tasks${lock ? "-locked" : ""}`,
+  text: `SELECT id, title, month, category, completed, execution_date, version::int AS version
      FROM tasks WHERE id = ANY($1::uuid[]) ORDER BY id ${lock ? "FOR NO KEY UPDATE" : ""}`,
-    [ids],
-  );
+});
+const load = { locked: loadSql(true), unlocked: loadSql(false) };
+
+/** Loads the tasks that exist among `ids`, optionally locking their rows in id order. */
+export async function loadTasks(sql: Sql, ids: string[], lock: boolean): Promise<Task[]> {
+  const rows = await sql.query<TaskRow>(lock ? load.locked : load.unlocked, [ids]);
   return rows.map((row) => ({
     id: row.id,
     title: row.title,
@@ -30,7 +34,9 @@ export async function loadTasks(db: Queryable, ids: string[], lock: boolean): Pr
   }));
 }
 
-const saveSql = `
+const save: Statement = {
+  name: "save-task",
+  text: `
   WITH saved AS (
     INSERT INTO tasks (id, title, month, category, completed, execution_date, version)
     VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -41,10 +47,11 @@ const saveSql = `
     RETURNING id)
   INSERT INTO outbox (${outboxInsertColumns})
   SELECT events.* FROM (${outboxRowsSql(9)}) AS events WHERE EXISTS (SELECT 1 FROM saved)
-  RETURNING id`;
+  RETURNING id`,
+};
 
 /** Writes a task's new state and its outbox events in one statement, if the row is still where it was read. */
-export async function saveTask(db: Queryable, { before, after, events }: Change<Task>): Promise<boolean> {
+export async function saveTask(sql: Sql, { before, after, events }: Change<Task>): Promise<boolean> {
   const state = [
     after.id,
     after.title,
@@ -54,10 +61,6 @@ export async function saveTask(db: Queryable, { before, after, events }: Change<
     after.executionDate,
     after.version,
   ];
-  const inserted: unknown[] = await db.query(saveSql, [
-    ...state,
-    before?.version ?? 0,
-    ...outboxColumns(events),
-  ]);
+  const inserted = await sql.query(save, [...state, before?.version ?? 0, ...outboxColumns(events)]);
   return inserted.length === events.length;
 }

@@ -1,6 +1,7 @@
 import { InvariantViolation } from "@conveyor/errors";
-import type { Change, Queryable } from "../batch/aggregate-kind.ts";
+import type { Change } from "../batch/aggregate-kind.ts";
 import { isUniqueViolation } from "../batch/pg-error.ts";
+import type { Sql, Statement } from "../batch/sql.ts";
 import { outboxColumns, outboxInsertColumns, outboxRowsSql } from "../outbox/outbox-event.ts";
 import type { User } from "./domain/user.ts";
 
@@ -14,13 +15,16 @@ interface UserRow {
   version: number;
 }
 
+const loadSql = (lock: boolean): Statement => ({
+  name: `load-users${lock ? "-locked" : ""}`,
+  text: `SELECT id, email, first_name, last_name, status, roles, version::int AS version
+    FROM users WHERE id = ANY($1::uuid[]) ORDER BY id ${lock ? "FOR NO KEY UPDATE" : ""}`,
+});
+const load = { locked: loadSql(true), unlocked: loadSql(false) };
+
 /** Loads the users that exist among `ids`, optionally locking their rows in id order. */
-export async function loadUsers(db: Queryable, ids: string[], lock: boolean): Promise<User[]> {
-  const rows: UserRow[] = await db.query(
-    `SELECT id, email, first_name, last_name, status, roles, version::int AS version
-     FROM users WHERE id = ANY($1::uuid[]) ORDER BY id ${lock ? "FOR NO KEY UPDATE" : ""}`,
-    [ids],
-  );
+export async function loadUsers(sql: Sql, ids: string[], lock: boolean): Promise<User[]> {
+  const rows = await sql.query<UserRow>(lock ? load.locked : load.unlocked, [ids]);
   return rows.map((row) => ({
     id: row.id,
     email: row.email,
@@ -32,7 +36,9 @@ export async function loadUsers(db: Queryable, ids: string[], lock: boolean): Pr
   }));
 }
 
-const saveSql = `
+const save: Statement = {
+  name: "save-user",
+  text: `
   WITH saved AS (
     INSERT INTO users (id, email, first_name, last_name, status, roles, version)
     VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -43,10 +49,11 @@ const saveSql = `
     RETURNING id)
   INSERT INTO outbox (${outboxInsertColumns})
   SELECT events.* FROM (${outboxRowsSql(9)}) AS events WHERE EXISTS (SELECT 1 FROM saved)
-  RETURNING id`;
+  RETURNING id`,
+};
 
 /** Writes a user's new state and its outbox events in one statement, if the row is still where it was read. */
-export async function saveUser(db: Queryable, { before, after, events }: Change<User>): Promise<boolean> {
+export async function saveUser(sql: Sql, { before, after, events }: Change<User>): Promise<boolean> {
   const state = [
     after.id,
     after.email,
@@ -57,11 +64,7 @@ export async function saveUser(db: Queryable, { before, after, events }: Change<
     after.version,
   ];
   try {
-    const inserted: unknown[] = await db.query(saveSql, [
-      ...state,
-      before?.version ?? 0,
-      ...outboxColumns(events),
-    ]);
+    const inserted = await sql.query(save, [...state, before?.version ?? 0, ...outboxColumns(events)]);
     return inserted.length === events.length;
   } catch (error) {
     if (isUniqueViolation(error, "users_email_key")) {
