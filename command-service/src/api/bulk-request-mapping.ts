@@ -12,25 +12,14 @@ import {
 import type { BulkResult } from "../bulk/bulk-result.ts";
 import { runBulkUpdate, type BulkUpdateOptions } from "../bulk/bulk-updater.ts";
 import { at, toDate } from "./bulk-field-values.ts";
-import { filterSpecification, type PredicateMapper } from "./bulk-filter-mapping.ts";
-import { orderPredicate, taskPredicate, userPredicate } from "./bulk-predicates.ts";
-import type { Order } from "../order/domain/order-state.ts";
-import type { Task } from "../task/domain/task-state.ts";
-import type { User } from "../user/domain/user.ts";
+import { orderFilter, taskFilter, userFilter } from "./bulk-aggregate-filters.ts";
+import { filterSpecification } from "./bulk-filter-mapping.ts";
 
 /** A validated bulk update, ready to run. */
 export interface PreparedBulkUpdate {
   options: BulkUpdateOptions;
   run(db: DataSource): Promise<BulkResult>;
 }
-
-const taskFilter: PredicateMapper<Task, "task"> = { aggregate: "task", plural: "tasks", map: taskPredicate };
-const userFilter: PredicateMapper<User, "user"> = { aggregate: "user", plural: "users", map: userPredicate };
-const orderFilter: PredicateMapper<Order, "order"> = {
-  aggregate: "order",
-  plural: "orders",
-  map: orderPredicate,
-};
 
 /** Validates a BulkUpdate request completely (nothing runs before) and binds it to its operation. */
 export function toBulkUpdate(request: BulkUpdateRequest): PreparedBulkUpdate {
