@@ -1,0 +1,79 @@
+import type { DescService } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { Health } from "@conveyor/proto/grpc/health/v1/health_pb";
+import { createErrorInterceptor } from "../errors/error-interceptor.ts";
+import { healthRoutes } from "../health/health-routes.ts";
+import { createHealthStatus, type HealthStatus } from "../health/health-status.ts";
+import type { Logger } from "../logger.ts";
+import { createDescriptorIndex } from "../reflection/descriptor-index.ts";
+import { reflectionRoutes, reflectionServices } from "../reflection/reflection-routes.ts";
+import { createDualProtocolServer } from "./dual-protocol-server.ts";
+
+/** Largest request message accepted unless `readMaxBytes` says otherwise: 4 MiB, as in grpc-go and grpc-js. */
+export const DEFAULT_READ_MAX_BYTES = 4 * 1024 * 1024;
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/** What `startGrpcServer` serves, and where. */
+export interface GrpcServerOptions {
+  /** Interface to listen on, e.g. "127.0.0.1" or "0.0.0.0". */
+  host: string;
+  /** 0 picks a free port; the running server reports the real one. */
+  port: number;
+  /** Registers the app's handlers, e.g. `(router) => router.service(QueryService, impl)`. */
+  routes: (router: ConnectRouter) => void;
+  /** The app's services: listed by reflection and reported SERVING by health. */
+  services: DescService[];
+  /** Receives handler failures that reach clients as INTERNAL. */
+  logger: Logger;
+  /** Largest accepted request message in bytes; larger ones fail with RESOURCE_EXHAUSTED. */
+  readMaxBytes?: number;
+}
+
+/** A running server. */
+export interface GrpcServer {
+  /** The port listened on (the free one picked when asked for 0). */
+  port: number;
+  /** The status served by grpc.health.v1.Health: "" and every app service start SERVING. */
+  health: HealthStatus;
+  /**
+   * Marks everything NOT_SERVING, stops accepting, ends open streams (handlers see their context
+   * signal abort with UNAVAILABLE) and waits up to 5 s for connections to drain before destroying them.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `routes` plus grpc.health.v1.Health and gRPC server reflection (v1 and v1alpha) on one
+ * port: gRPC over HTTP/2 cleartext with prior knowledge, and gRPC-Web and Connect over HTTP/1.1 or h2c.
+ * Errors thrown by handlers go through `toConnectError`.
+ */
+export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
+  const health = createHealthStatus(["", ...options.services.map((service) => service.typeName)]);
+  const shutdown = new AbortController();
+  const server = createDualProtocolServer(
+    connectNodeAdapter({
+      routes: allRoutes(options, health),
+      readMaxBytes: options.readMaxBytes ?? DEFAULT_READ_MAX_BYTES,
+      interceptors: [createErrorInterceptor(options.logger)],
+      shutdownSignal: shutdown.signal,
+    }),
+  );
+  const port = await server.listen(options.host, options.port);
+  let closed: Promise<void> | undefined;
+  const close = async () => {
+    health.shutdown();
+    shutdown.abort(new ConnectError("the server is shutting down", Code.Unavailable));
+    await server.close(SHUTDOWN_GRACE_MS);
+  };
+  return { port, health, close: () => (closed ??= close()) };
+}
+
+function allRoutes(options: GrpcServerOptions, health: HealthStatus): (router: ConnectRouter) => void {
+  const index = createDescriptorIndex([...options.services, Health, ...reflectionServices]);
+  return (router) => {
+    options.routes(router);
+    healthRoutes(health)(router);
+    reflectionRoutes(index)(router);
+  };
+}
