@@ -1,4 +1,3 @@
-import pg from "pg";
 import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
 import { createLogger, startGrpcServer, type ServiceConfig } from "@conveyor/runtime";
 import { createKafka, startOutboxRelay, topicsFor } from "@conveyor/messaging";
@@ -14,10 +13,12 @@ export interface RunningService {
 export async function startCommandService(config: ServiceConfig): Promise<RunningService> {
   const logger = createLogger("command-service");
   const dataSource = await openWriteDatabase(config.databaseUrl, 10);
-  const relayPool = new pg.Pool({ connectionString: config.databaseUrl, max: 2, application_name: "conveyor-outbox-relay" });
-  const producer = createKafka("conveyor-command-service", config.kafkaBrokers).producer();
-  await producer.connect();
-  const relay = startOutboxRelay({ pool: relayPool, producer, topics: topicsFor(config.topicPrefix), logger });
+  const relay = startOutboxRelay({
+    databaseUrl: config.databaseUrl,
+    kafka: createKafka("conveyor-command-service", config.kafkaBrokers),
+    topics: topicsFor(config.topicPrefix),
+    logger: logger.child({ component: "outbox-relay" }),
+  });
   const server = await startGrpcServer({
     host: config.host,
     port: config.port,
@@ -31,8 +32,6 @@ export async function startCommandService(config: ServiceConfig): Promise<Runnin
     async stop() {
       await server.close();
       await relay.stop();
-      await producer.disconnect();
-      await relayPool.end();
       await dataSource.destroy();
     },
   };

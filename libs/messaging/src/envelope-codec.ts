@@ -15,11 +15,16 @@ export interface OutboxRecord {
   occurredAt: Date;
   correlationId: string;
   causationId: string;
+  /** A W3C traceparent value, or "" when the write had no trace. */
+  traceContext: string;
 }
 
 const payloadOneof = EventEnvelopeSchema.oneofs.find((oneof) => oneof.name === "payload")!;
 const payloadFieldsByType = new Map(
-  payloadOneof.fields.map((field) => [field.message!.typeName, { name: field.localName, schema: field.message! }]),
+  payloadOneof.fields.map((field) => [
+    field.message!.typeName,
+    { name: field.localName, schema: field.message! },
+  ]),
 );
 
 /** Builds the protobuf envelope of an outbox row; its payload is the event message in protobuf JSON form. */
@@ -35,7 +40,10 @@ export function envelopeOf(record: OutboxRecord): EventEnvelope {
     occurredAt: timestampFromDate(record.occurredAt),
     correlationId: record.correlationId,
     causationId: record.causationId,
-    payload: { case: field.name, value: fromJson(field.schema as DescMessage, record.payload) } as EventEnvelope["payload"],
+    payload: {
+      case: field.name,
+      value: fromJson(field.schema as DescMessage, record.payload),
+    } as EventEnvelope["payload"],
   });
 }
 

@@ -1,4 +1,21 @@
-export { topicsFor, eventTopics, topicForAggregate, type Topics } from "./topics.ts";
+export { topicsFor, eventTopics, topicForAggregate, aggregateOfTopic, type Topics } from "./topics.ts";
 export { createKafka } from "./kafka-client.ts";
-export { startOutboxRelay, relayOnce, type OutboxRelay, type OutboxRelayOptions } from "./outbox-relay.ts";
+export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from "./outbox-relay.ts";
+export type { RelayStatsSnapshot } from "./relay-stats.ts";
+export { readOutboxBacklog, outboxChannel, type OutboxBacklog } from "./outbox-table.ts";
 export { envelopeOf, encodeEnvelope, decodeEnvelope, type OutboxRecord } from "./envelope-codec.ts";
+export { cloudEventHeaders, eventContentType, eventDataSchema, eventSource } from "./cloud-events.ts";
+export {
+  readConsistencyToken,
+  encodeConsistencyToken,
+  decodeConsistencyToken,
+  consistencyHorizonSql,
+} from "./consistency-token.ts";
+export {
+  encodeWatermark,
+  decodeWatermark,
+  type Watermark,
+  type PartitionOffset,
+} from "./watermark-message.ts";
+export { ensureWatermarkTopic } from "./watermark-topic.ts";
+export { createWakeSignal, delay, type WakeSignal } from "./wake-signal.ts";

@@ -1,91 +1,187 @@
-import type { Pool } from "pg";
-import type { Producer } from "kafkajs";
+import pg from "pg";
+import type { Kafka, Producer } from "kafkajs";
+import { Partitioners } from "kafkajs";
 import type { Logger } from "@conveyor/runtime";
-import { encodeEnvelope, envelopeOf, type OutboxRecord } from "./envelope-codec.ts";
-import { topicForAggregate, type Topics } from "./topics.ts";
+import { createRelayStats, type RelayStats, type RelayStatsSnapshot } from "./relay-stats.ts";
+import { acquireRelayLock } from "./relay-leadership.ts";
+import { relayMessages } from "./relay-messages.ts";
+import { createWatermarkPublisher, type WatermarkPublisher } from "./relay-watermarks.ts";
+import { deletePublished, outboxChannel, readOutboxBatch } from "./outbox-table.ts";
+import type { Topics } from "./topics.ts";
+import { createWakeSignal, type WakeSignal } from "./wake-signal.ts";
+import { ensureWatermarkTopic } from "./watermark-topic.ts";
 
 export interface OutboxRelayOptions {
-  pool: Pool;
-  producer: Producer;
+  /** The write database; the relay holds one connection of its own (lock, LISTEN and all its queries). */
+  databaseUrl: string;
+  kafka: Kafka;
   topics: Topics;
   logger: Logger;
-  /** Rows fetched and sent per round. */
+  /** Rows read, sent and deleted per round. */
   batchSize?: number;
-  /** How long to wait before looking again when the outbox was empty. */
-  idleMs?: number;
+  /** Polling fallback: the longest wait for a NOTIFY before looking at the outbox anyway. */
+  pollMs?: number;
+  /** How often a standby tries to take over, and the pause after a lost database connection. */
+  failoverMs?: number;
+  /** The pause before retrying a send that Kafka refused. */
+  kafkaRetryMs?: number;
+  /** How often a watermark goes out while no events do. */
+  watermarkHeartbeatMs?: number;
+  /** How often the leader logs its backlog and rate. */
+  statsIntervalMs?: number;
 }
 
 export interface OutboxRelay {
+  /** Backlog, throughput and leadership, for logs and metrics. */
+  stats(): RelayStatsSnapshot;
   stop(): Promise<void>;
 }
 
+const defaults = {
+  batchSize: 2000,
+  pollMs: 500,
+  failoverMs: 1000,
+  kafkaRetryMs: 1000,
+  watermarkHeartbeatMs: 200,
+  statsIntervalMs: 10_000,
+};
+
 /**
- * Publishes unpublished outbox rows to Kafka in id order, keyed by aggregate id, and marks them
- * published only after Kafka acknowledged them: a crash in between yields a duplicate, never a loss.
+ * Starts an outbox relay. Of all relays of one write database only the holder of an advisory lock
+ * publishes; the others wait to take over. The leader wakes on NOTIFY (polling as a fallback), publishes
+ * committed rows in batches, keyed by aggregate id, with CloudEvents headers, and deletes them only after
+ * Kafka acknowledged them: a crash in between yields duplicates, never a loss. While Kafka is down, rows
+ * wait in the outbox and writes go on; the backlog drains once Kafka is back.
  */
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { logger, idleMs = 50 } = options;
+  const settings = { ...defaults, ...definedOnly(options) };
+  const wake = createWakeSignal();
+  const stats = createRelayStats();
   let running = true;
+  const isRunning = () => running;
   const loop = (async () => {
+    const producer = options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const admin = options.kafka.admin();
+    await connectKafka(producer, admin, options, wake, isRunning);
+    const watermarks = createWatermarkPublisher(
+      producer,
+      admin,
+      options.topics,
+      settings.watermarkHeartbeatMs,
+    );
     while (running) {
       try {
-        const published = await relayOnce(options);
-        if (published === 0) await delay(idleMs);
+        await leadWhileConnected({ ...settings, ...options, producer, watermarks, wake, stats, isRunning });
       } catch (error) {
-        logger.warn({ err: error }, "outbox relay round failed; retrying");
-        await delay(1000);
+        stats.setLeader(false);
+        options.logger.warn({ err: error }, "outbox relay lost its database connection; reconnecting");
+        await wake.sleep(settings.failoverMs);
       }
     }
+    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
   })();
   return {
+    stats: () => stats.snapshot(),
     async stop() {
       running = false;
+      wake.wake();
       await loop;
     },
   };
 }
 
-/** One round: read a batch of unpublished rows, send them, mark them. Returns how many were published. */
-export async function relayOnce(options: OutboxRelayOptions): Promise<number> {
-  const records = await readUnpublished(options.pool, options.batchSize ?? 1000);
-  if (records.length === 0) return 0;
-  await options.producer.sendBatch({
-    acks: -1,
-    topicMessages: groupByTopic(records, options.topics),
+type LeaderContext = typeof defaults &
+  OutboxRelayOptions & {
+    producer: Producer;
+    watermarks: WatermarkPublisher;
+    wake: WakeSignal;
+    stats: RelayStats;
+    isRunning: () => boolean;
+  };
+
+async function leadWhileConnected(context: LeaderContext): Promise<void> {
+  const db = new pg.Client({
+    connectionString: context.databaseUrl,
+    application_name: "conveyor-outbox-relay",
+    keepAlive: true,
   });
-  await options.pool.query("UPDATE outbox SET published_at = now() WHERE id = ANY($1::int8[])", [
-    records.map((r) => r.id),
-  ]);
-  return records.length;
-}
-
-async function readUnpublished(pool: Pool, limit: number): Promise<OutboxRecord[]> {
-  const { rows } = await pool.query<OutboxRecord>(
-    `SELECT id, event_id AS "eventId", aggregate_type AS "aggregateType", aggregate_id AS "aggregateId",
-       aggregate_version::float8 AS "aggregateVersion", event_type AS "eventType", payload,
-       occurred_at AS "occurredAt", correlation_id AS "correlationId", causation_id AS "causationId"
-     FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-    [limit],
-  );
-  return rows;
-}
-
-function groupByTopic(records: OutboxRecord[], topics: Topics) {
-  const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
-  for (const record of records) {
-    const envelope = envelopeOf(record);
-    const topic = topicForAggregate(topics, envelope.aggregateType);
-    const messages = byTopic.get(topic) ?? [];
-    messages.push({
-      key: record.aggregateId,
-      value: Buffer.from(encodeEnvelope(envelope)),
-      headers: { "content-type": "application/protobuf", ce_type: record.eventType, ce_id: record.eventId },
-    });
-    byTopic.set(topic, messages);
+  const lost = new Promise<never>((_, reject) => db.on("error", reject));
+  lost.catch(() => undefined);
+  await db.connect();
+  try {
+    const pause = () => context.wake.sleep(context.failoverMs);
+    if (!(await Promise.race([acquireRelayLock(db, pause, context.isRunning), lost]))) return;
+    context.stats.setLeader(true);
+    context.logger.info("outbox relay is the leader");
+    db.on("notification", () => context.wake.wake());
+    await db.query(`LISTEN ${outboxChannel}`);
+    await Promise.race([publishWhileLeader(db, context), lost]);
+  } finally {
+    context.stats.setLeader(false);
+    await db.end().catch(() => undefined);
   }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
-function delay(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+async function publishWhileLeader(db: pg.Client, context: LeaderContext): Promise<void> {
+  let nextStatsAt = Date.now() + context.statsIntervalMs;
+  while (context.isRunning()) {
+    const { horizon, records } = await readOutboxBatch(db, context.batchSize);
+    if (records.length > 0 && !(await sendAcknowledged(context, records))) continue;
+    if (records.length > 0) await deletePublished(db, records);
+    context.stats.published(records.length);
+    if (Date.now() >= nextStatsAt) {
+      await context.stats.log(db, context.logger);
+      nextStatsAt = Date.now() + context.statsIntervalMs;
+    }
+    if (records.length === context.batchSize) continue;
+    await publishWatermark(context, horizon, records.length > 0);
+    if (records.length === 0) await context.wake.sleep(context.pollMs);
+  }
+}
+
+async function sendAcknowledged(context: LeaderContext, records: Parameters<typeof relayMessages>[0]) {
+  try {
+    await context.producer.sendBatch({ acks: -1, topicMessages: relayMessages(records, context.topics) });
+    return true;
+  } catch (error) {
+    context.logger.warn(
+      { err: error, rows: records.length },
+      "Kafka did not acknowledge the batch; retrying",
+    );
+    await context.wake.sleep(context.kafkaRetryMs);
+    return false;
+  }
+}
+
+async function publishWatermark(context: LeaderContext, horizon: bigint, publishedEvents: boolean) {
+  try {
+    await context.watermarks.afterDrainedRound(horizon, publishedEvents);
+  } catch (error) {
+    context.logger.warn({ err: error }, "could not publish a relay watermark; trying again next round");
+  }
+}
+
+/** Connects the producer and admin client (retrying while Kafka is down) and creates the watermark topic. */
+async function connectKafka(
+  producer: Producer,
+  admin: ReturnType<Kafka["admin"]>,
+  options: OutboxRelayOptions,
+  wake: WakeSignal,
+  isRunning: () => boolean,
+) {
+  while (isRunning()) {
+    try {
+      await producer.connect();
+      await admin.connect();
+      await ensureWatermarkTopic(admin, options.topics);
+      return;
+    } catch (error) {
+      options.logger.warn({ err: error }, "outbox relay cannot reach Kafka yet; retrying");
+      await wake.sleep(options.kafkaRetryMs ?? defaults.kafkaRetryMs);
+    }
+  }
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
