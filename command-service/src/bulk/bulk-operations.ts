@@ -6,15 +6,16 @@ import type { Task } from "../task/domain/task-state.ts";
 import { suspendUsers } from "../user/domain/suspend-users.ts";
 import type { User } from "../user/domain/user.ts";
 import { userEventPayload } from "../user/user-event-payloads.ts";
+import { orderEventPayload } from "../order/order-event-payloads.ts";
+import { taskEventPayload } from "../task/task-event-payloads.ts";
 import { orderTable, taskTable, userTable } from "./aggregate-tables.ts";
-import { orderCancelledWire, taskExecutionDateSetWire } from "./event-wire.ts";
 
 /** SetTaskExecutionDate on every task the restriction selects. */
 export function setTaskExecutionDateInBulk(executionDate: Date, restriction: Specification<Task>) {
   return {
     command: setTaskExecutionDate(executionDate, restriction),
     table: taskTable,
-    wire: taskExecutionDateSetWire,
+    wire: taskEventPayload,
   };
 }
 
@@ -25,5 +26,5 @@ export function suspendUsersInBulk(restriction: Specification<User>) {
 
 /** CancelOrders on every order the restriction selects. */
 export function cancelOrdersInBulk(reason: string, restriction: Specification<Order>) {
-  return { command: cancelOrders(reason, restriction), table: orderTable, wire: orderCancelledWire };
+  return { command: cancelOrders(reason, restriction), table: orderTable, wire: orderEventPayload };
 }

@@ -81,7 +81,8 @@ function keyRangeSql<T, E, K extends keyof T>(scope: StatementScope<T, E, K>, ra
 }
 
 // Without event fields a plain UPDATE ... RETURNING suffices. When the event reads the state before the
-// change (e.g. the previous status), the rows are first locked with FOR UPDATE, which returns their
+// change (e.g. the previous status), the rows are first locked (FOR NO KEY UPDATE, the lock an UPDATE
+// of non-key columns takes, so foreign-key checks of new orders are not blocked), which returns their
 // latest committed version: the values the event reports are the ones actually replaced.
 function changedCtes<T, E, K extends keyof T>(
   scope: StatementScope<T, E, K>,
@@ -98,7 +99,7 @@ function changedCtes<T, E, K extends keyof T>(
     (field, i) => `${scope.sql.column(field as keyof T & string)} AS before_${i}`,
   );
   return [
-    `target AS MATERIALIZED (SELECT t.id, ${before.join(", ")} FROM ${scope.table} t WHERE ${where} FOR UPDATE)`,
+    `target AS MATERIALIZED (SELECT t.id, ${before.join(", ")} FROM ${scope.table} t WHERE ${where} FOR NO KEY UPDATE)`,
     `changed AS (UPDATE ${scope.table} t SET ${set} FROM target WHERE t.id = target.id
       RETURNING t.id, t.version, ${command.eventFields.map((_, i) => `target.before_${i}`).join(", ")})`,
   ];
