@@ -1,0 +1,151 @@
+import type { DataSource } from "typeorm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { InfrastructureError, InvariantViolation } from "@conveyor/errors";
+import { createWriteDatabase } from "../../../test/harness/migrated-databases.ts";
+import type { TestDatabase } from "../../../test/harness/databases.ts";
+import { openWriteDatabase } from "../infra/write-database.ts";
+import { taskInMonth } from "../task/domain/task-specifications.ts";
+import type { Task } from "../task/domain/task-state.ts";
+import { BulkUpdateInterrupted } from "./bulk-errors.ts";
+import { setTaskExecutionDateInBulk } from "./bulk-operations.ts";
+import { runBulkUpdate, type BulkUpdateOptions } from "./bulk-updater.ts";
+import { updateStatement, type UpdateRow } from "./update-statement.ts";
+import { insertTasks, loadOutbox, loadTasks } from "./testing/aggregate-rows.ts";
+
+// The max-affected guard, key ranges committed one after another, and what a failing range reports.
+
+let database: TestDatabase;
+let db: DataSource;
+beforeAll(async () => {
+  database = await createWriteDatabase("bulk_ranges");
+  db = await openWriteDatabase(database.url, 2);
+});
+afterAll(async () => {
+  await db?.destroy();
+  await database?.drop();
+});
+
+const date = new Date("2026-03-01T09:00:00.000Z");
+const options: BulkUpdateOptions = {
+  requestId: "bulk",
+  dryRun: false,
+  maxAffected: 1000,
+  sampleSize: 10,
+  rangeSize: 0,
+};
+const operation = setTaskExecutionDateInBulk(date, taskInMonth(3));
+const id = (n: number) => `0190a000-0000-7000-8000-${String(n).padStart(12, "0")}`;
+const task = (n: number, changes: Partial<Task> = {}): Task => ({
+  id: id(n),
+  title: `task ${n}`,
+  month: 3,
+  category: "ops",
+  completed: false,
+  executionDate: null,
+  version: 1,
+  ...changes,
+});
+
+/** Ten tasks that change (ids 1..10), interleaved with tasks that don't: completed, already dated, other month. */
+const seeded = [
+  ...Array.from({ length: 10 }, (_, n) => task(n * 10 + 1)),
+  task(2, { completed: true }),
+  task(33, { executionDate: date }),
+  task(55, { month: 4 }),
+  task(99, { completed: true }),
+];
+const changing = seeded.filter((t) => t.month === 3 && !t.completed && t.executionDate === null);
+
+beforeEach(async () => {
+  await db.query("DROP TRIGGER IF EXISTS refuse_one ON tasks");
+  await db.query("TRUNCATE tasks, outbox");
+  await insertTasks(db, seeded);
+});
+
+describe("the max-affected guard", () => {
+  it.each([0, 3])(
+    "fails before writing anything when more would change (range size %i)",
+    async (rangeSize) => {
+      const run = runBulkUpdate(db, operation, { ...options, maxAffected: 9, rangeSize });
+      await expect(run).rejects.toThrow(
+        new InvariantViolation("10 aggregate(s) would change, more than max_affected 9; nothing was written"),
+      );
+      expect(await loadTasks(db)).toEqual(byId(seeded));
+      expect(await loadOutbox(db)).toEqual([]);
+    },
+  );
+
+  it("lets exactly max-affected changes through", async () => {
+    expect(await runBulkUpdate(db, operation, { ...options, maxAffected: 10 })).toMatchObject({
+      updated: 10,
+    });
+  });
+
+  it("is part of each range's statement: over its budget, the statement changes nothing", async () => {
+    const statement = updateStatement(operation, {
+      correlationId: "c",
+      causationId: "c/1",
+      budget: 2,
+      range: { after: null, size: 3 },
+    });
+    const [row] = await db.query<UpdateRow[]>(statement.text, statement.values);
+    expect(row).toMatchObject({ updated: "0", events_written: "0", range_end: id(21) });
+    expect(await loadOutbox(db)).toEqual([]);
+  });
+});
+
+describe("key ranges", () => {
+  it("commits ranges of at most range-size changing rows, adding up to what one statement does", async () => {
+    const result = await runBulkUpdate(db, operation, { ...options, rangeSize: 3 });
+
+    expect(result).toEqual({
+      matched: 13,
+      updated: 10,
+      skippedPrecondition: 2,
+      unchanged: 1,
+      eventsWritten: 10,
+      rangesCommitted: 4,
+      sample: [],
+    });
+    const dated = (await loadTasks(db)).filter((t) => t.version === 2);
+    expect(dated.map((t) => t.id)).toEqual(changing.map((t) => t.id));
+    expect((await loadOutbox(db)).map((row) => row.aggregate_id)).toEqual(changing.map((t) => t.id));
+  });
+
+  it("runs a single range when no more than range-size rows change", async () => {
+    expect(await runBulkUpdate(db, operation, { ...options, rangeSize: 10 })).toMatchObject({
+      updated: 10,
+      rangesCommitted: 1,
+    });
+  });
+
+  it("on a failing range, keeps the ranges before it and reports what they changed", async () => {
+    // The 5th changing task refuses any update: ranges 1 and 2 (tasks 1..4) commit, range 3 fails.
+    await db.query(`
+      CREATE OR REPLACE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused by test trigger'; END $$`);
+    await db.query(
+      `CREATE TRIGGER refuse_one BEFORE UPDATE ON tasks FOR EACH ROW WHEN (OLD.id = '${id(41)}') EXECUTE FUNCTION refuse_one()`,
+    );
+
+    const failure: unknown = await runBulkUpdate(db, operation, { ...options, rangeSize: 2 }).catch(
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(BulkUpdateInterrupted);
+    const interrupted = failure as BulkUpdateInterrupted;
+    expect(interrupted.committed).toMatchObject({ rangesCommitted: 2, updated: 4, eventsWritten: 4 });
+    expect(interrupted.message).toBe(
+      "bulk update stopped after 2 committed range(s) (4 aggregate(s) updated, 4 event(s) written)",
+    );
+    expect(interrupted.cause).toBeInstanceOf(InfrastructureError);
+    expect((interrupted.cause as InfrastructureError).retriable).toBe(false);
+    const dated = (await loadTasks(db)).filter((t) => t.version === 2).map((t) => t.id);
+    expect(dated).toEqual(changing.slice(0, 4).map((t) => t.id));
+    expect(await loadOutbox(db)).toHaveLength(4);
+  });
+});
+
+function byId(tasks: Task[]): Task[] {
+  return [...tasks].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
