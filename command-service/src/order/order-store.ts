@@ -20,20 +20,29 @@ interface OrderRow {
   items: { sku: string; quantity: number; unitPriceMinor: string }[];
 }
 
-const loadSql = (lock: boolean): Statement => ({
-  name: `load-orders${lock ? "-locked" : ""}`,
+const load: Statement = {
+  name: "load-orders",
   text: `SELECT o.id, o.customer_id, o.order_date, o.status, o.ship_line1, o.ship_line2, o.ship_city,
-       o.ship_postal_code, o.ship_country, o.cancel_reason, o.version::int AS version,
-       coalesce((SELECT json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity,
-           'unitPriceMinor', i.unit_price_minor::text) ORDER BY i.line_no)
-         FROM order_items i WHERE i.order_id = o.id), '[]') AS items
-     FROM orders o WHERE o.id = ANY($1::uuid[]) ORDER BY o.id ${lock ? "FOR NO KEY UPDATE OF o" : ""}`,
-});
-const load = { locked: loadSql(true), unlocked: loadSql(false) };
+      o.ship_postal_code, o.ship_country, o.cancel_reason, o.version::int AS version,
+      coalesce((SELECT json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity,
+          'unitPriceMinor', i.unit_price_minor::text) ORDER BY i.line_no)
+        FROM order_items i WHERE i.order_id = o.id), '[]') AS items
+    FROM orders o WHERE o.id = ANY($1::uuid[]) ORDER BY o.id`,
+};
 
-/** Loads the orders that exist among `ids` with their items, optionally locking the order rows in id order. */
-export async function loadOrders(sql: Sql, ids: string[], lock: boolean): Promise<Order[]> {
-  const rows = await sql.query<OrderRow>(lock ? load.locked : load.unlocked, [ids]);
+const lock: Statement = {
+  name: "lock-orders",
+  text: "SELECT id FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE",
+};
+
+/**
+ * Loads the orders that exist among `ids` with their items, optionally locking the order rows in id
+ * order first. Locking is its own statement: a statement that waited for a lock still reads the items
+ * as they were when it started, missing lines the lock holder added.
+ */
+export async function loadOrders(sql: Sql, ids: string[], locked: boolean): Promise<Order[]> {
+  if (locked) await sql.query(lock, [ids]);
+  const rows = await sql.query<OrderRow>(load, [ids]);
   return rows.map(toOrder);
 }
 
