@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file conveyor/query/v1/exports.proto.
  */
 export const file_conveyor_query_v1_exports: GenFile = /*@__PURE__*/
-  fileDesc("Ch9jb252ZXlvci9xdWVyeS92MS9leHBvcnRzLnByb3RvEhFjb252ZXlvci5xdWVyeS52MSJ/Cg1FeHBvcnRPcHRpb25zEhIKCmNodW5rX3NpemUYASABKA0SDgoGY3Vyc29yGAIgASgJEi8KBmZvcm1hdBgDIAEoDjIfLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydEZvcm1hdBIZChFjb25zaXN0ZW5jeV90b2tlbhgEIAEoCSJ+ChNFeHBvcnRPcmRlcnNSZXF1ZXN0EjQKBmZpbHRlchgBIAEoCzIkLmNvbnZleW9yLnF1ZXJ5LnYxLk9yZGVyRXhwb3J0RmlsdGVyEjEKB29wdGlvbnMYAiABKAsyIC5jb252ZXlvci5xdWVyeS52MS5FeHBvcnRPcHRpb25zIroBChFPcmRlckV4cG9ydEZpbHRlchIvCgtwbGFjZWRfZnJvbRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJcGxhY2VkX3RvGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCghzdGF0dXNlcxgDIAMoDjIeLmNvbnZleW9yLnR5cGVzLnYxLk9yZGVyU3RhdHVzEhMKC2N1c3RvbWVyX2lkGAQgASgJIoQBChRFeHBvcnRPcmRlcnNSZXNwb25zZRIpCgRyb3dzGAEgAygLMhsuY29udmV5b3IucXVlcnkudjEuT3JkZXJSb3cSDAoEZGF0YRgCIAEoDBIzCghwcm9ncmVzcxgDIAEoCzIhLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydFByb2dyZXNzItICCghPcmRlclJvdxIQCghvcmRlcl9pZBgBIAEoCRIuCgpvcmRlcl9kYXRlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgZzdGF0dXMYAyABKA4yHi5jb252ZXlvci50eXBlcy52MS5PcmRlclN0YXR1cxITCgtjdXN0b21lcl9pZBgEIAEoCRIWCg5jdXN0b21lcl9lbWFpbBgFIAEoCRIVCg1jdXN0b21lcl9uYW1lGAYgASgJEhIKCml0ZW1fY291bnQYByABKAUSEwoLdG90YWxfbWlub3IYCCABKAMSNAoQc2hpcHBpbmdfYWRkcmVzcxgJIAEoCzIaLmNvbnZleW9yLnR5cGVzLnYxLkFkZHJlc3MSMQoNbGFzdF9ldmVudF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifAoSRXhwb3J0VGFza3NSZXF1ZXN0EjMKBmZpbHRlchgBIAEoCzIjLmNvbnZleW9yLnF1ZXJ5LnYxLlRhc2tFeHBvcnRGaWx0ZXISMQoHb3B0aW9ucxgCIAEoCzIgLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydE9wdGlvbnMiWQoQVGFza0V4cG9ydEZpbHRlchINCgVtb250aBgBIAEoBRIQCghjYXRlZ29yeRgCIAEoCRIWCgljb21wbGV0ZWQYAyABKAhIAIgBAUIMCgpfY29tcGxldGVkIoIBChNFeHBvcnRUYXNrc1Jlc3BvbnNlEigKBHJvd3MYASADKAsyGi5jb252ZXlvci5xdWVyeS52MS5UYXNrUm93EgwKBGRhdGEYAiABKAwSMwoIcHJvZ3Jlc3MYAyABKAsyIS5jb252ZXlvci5xdWVyeS52MS5FeHBvcnRQcm9ncmVzcyLEAQoHVGFza1JvdxIPCgd0YXNrX2lkGAEgASgJEg0KBXRpdGxlGAIgASgJEg0KBW1vbnRoGAMgASgFEhAKCGNhdGVnb3J5GAQgASgJEhEKCWNvbXBsZXRlZBgFIAEoCBIyCg5leGVjdXRpb25fZGF0ZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNbGFzdF9ldmVudF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifAoSRXhwb3J0VXNlcnNSZXF1ZXN0EjMKBmZpbHRlchgBIAEoCzIjLmNvbnZleW9yLnF1ZXJ5LnYxLlVzZXJFeHBvcnRGaWx0ZXISMQoHb3B0aW9ucxgCIAEoCzIgLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydE9wdGlvbnMiQwoQVXNlckV4cG9ydEZpbHRlchIvCghzdGF0dXNlcxgBIAMoDjIdLmNvbnZleW9yLnR5cGVzLnYxLlVzZXJTdGF0dXMiggEKE0V4cG9ydFVzZXJzUmVzcG9uc2USKAoEcm93cxgBIAMoCzIaLmNvbnZleW9yLnF1ZXJ5LnYxLlVzZXJSb3cSDAoEZGF0YRgCIAEoDBIzCghwcm9ncmVzcxgDIAEoCzIhLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydFByb2dyZXNzIvQBCgdVc2VyUm93Eg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSEgoKZmlyc3RfbmFtZRgDIAEoCRIRCglsYXN0X25hbWUYBCABKAkSLQoGc3RhdHVzGAUgASgOMh0uY29udmV5b3IudHlwZXMudjEuVXNlclN0YXR1cxINCgVyb2xlcxgGIAMoCRITCgtvcmRlcl9jb3VudBgHIAEoBRIcChRsaWZldGltZV92YWx1ZV9taW5vchgIIAEoAxIxCg1sYXN0X2V2ZW50X2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJcCg5FeHBvcnRQcm9ncmVzcxIOCgZjdXJzb3IYASABKAkSEwoLcm93c19zb19mYXIYAiABKAQSFwoPZXN0aW1hdGVkX3RvdGFsGAMgASgEEgwKBGRvbmUYBCABKAgqdgoMRXhwb3J0Rm9ybWF0Eh0KGUVYUE9SVF9GT1JNQVRfVU5TUEVDSUZJRUQQABIWChJFWFBPUlRfRk9STUFUX1JPV1MQARIVChFFWFBPUlRfRk9STUFUX0NTVhACEhgKFEVYUE9SVF9GT1JNQVRfTkRKU09OEANiBnByb3RvMw", [file_conveyor_types_v1_types, file_google_protobuf_timestamp]);
+  fileDesc("Ch9jb252ZXlvci9xdWVyeS92MS9leHBvcnRzLnByb3RvEhFjb252ZXlvci5xdWVyeS52MSJ/Cg1FeHBvcnRPcHRpb25zEhIKCmNodW5rX3NpemUYASABKA0SDgoGY3Vyc29yGAIgASgJEi8KBmZvcm1hdBgDIAEoDjIfLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydEZvcm1hdBIZChFjb25zaXN0ZW5jeV90b2tlbhgEIAEoCSJ+ChNFeHBvcnRPcmRlcnNSZXF1ZXN0EjQKBmZpbHRlchgBIAEoCzIkLmNvbnZleW9yLnF1ZXJ5LnYxLk9yZGVyRXhwb3J0RmlsdGVyEjEKB29wdGlvbnMYAiABKAsyIC5jb252ZXlvci5xdWVyeS52MS5FeHBvcnRPcHRpb25zIroBChFPcmRlckV4cG9ydEZpbHRlchIvCgtwbGFjZWRfZnJvbRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJcGxhY2VkX3RvGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCghzdGF0dXNlcxgDIAMoDjIeLmNvbnZleW9yLnR5cGVzLnYxLk9yZGVyU3RhdHVzEhMKC2N1c3RvbWVyX2lkGAQgASgJIoQBChRFeHBvcnRPcmRlcnNSZXNwb25zZRIpCgRyb3dzGAEgAygLMhsuY29udmV5b3IucXVlcnkudjEuT3JkZXJSb3cSDAoEZGF0YRgCIAEoDBIzCghwcm9ncmVzcxgDIAEoCzIhLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydFByb2dyZXNzItICCghPcmRlclJvdxIQCghvcmRlcl9pZBgBIAEoCRIuCgpvcmRlcl9kYXRlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgZzdGF0dXMYAyABKA4yHi5jb252ZXlvci50eXBlcy52MS5PcmRlclN0YXR1cxITCgtjdXN0b21lcl9pZBgEIAEoCRIWCg5jdXN0b21lcl9lbWFpbBgFIAEoCRIVCg1jdXN0b21lcl9uYW1lGAYgASgJEhIKCml0ZW1fY291bnQYByABKAUSEwoLdG90YWxfbWlub3IYCCABKAMSNAoQc2hpcHBpbmdfYWRkcmVzcxgJIAEoCzIaLmNvbnZleW9yLnR5cGVzLnYxLkFkZHJlc3MSMQoNbGFzdF9ldmVudF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifAoSRXhwb3J0VGFza3NSZXF1ZXN0EjMKBmZpbHRlchgBIAEoCzIjLmNvbnZleW9yLnF1ZXJ5LnYxLlRhc2tFeHBvcnRGaWx0ZXISMQoHb3B0aW9ucxgCIAEoCzIgLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydE9wdGlvbnMiWQoQVGFza0V4cG9ydEZpbHRlchINCgVtb250aBgBIAEoBRIQCghjYXRlZ29yeRgCIAEoCRIWCgljb21wbGV0ZWQYAyABKAhIAIgBAUIMCgpfY29tcGxldGVkIoIBChNFeHBvcnRUYXNrc1Jlc3BvbnNlEigKBHJvd3MYASADKAsyGi5jb252ZXlvci5xdWVyeS52MS5UYXNrUm93EgwKBGRhdGEYAiABKAwSMwoIcHJvZ3Jlc3MYAyABKAsyIS5jb252ZXlvci5xdWVyeS52MS5FeHBvcnRQcm9ncmVzcyLEAQoHVGFza1JvdxIPCgd0YXNrX2lkGAEgASgJEg0KBXRpdGxlGAIgASgJEg0KBW1vbnRoGAMgASgFEhAKCGNhdGVnb3J5GAQgASgJEhEKCWNvbXBsZXRlZBgFIAEoCBIyCg5leGVjdXRpb25fZGF0ZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNbGFzdF9ldmVudF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifAoSRXhwb3J0VXNlcnNSZXF1ZXN0EjMKBmZpbHRlchgBIAEoCzIjLmNvbnZleW9yLnF1ZXJ5LnYxLlVzZXJFeHBvcnRGaWx0ZXISMQoHb3B0aW9ucxgCIAEoCzIgLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydE9wdGlvbnMiQwoQVXNlckV4cG9ydEZpbHRlchIvCghzdGF0dXNlcxgBIAMoDjIdLmNvbnZleW9yLnR5cGVzLnYxLlVzZXJTdGF0dXMiggEKE0V4cG9ydFVzZXJzUmVzcG9uc2USKAoEcm93cxgBIAMoCzIaLmNvbnZleW9yLnF1ZXJ5LnYxLlVzZXJSb3cSDAoEZGF0YRgCIAEoDBIzCghwcm9ncmVzcxgDIAEoCzIhLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydFByb2dyZXNzIvQBCgdVc2VyUm93Eg8KB3VzZXJfaWQYASABKAkSDQoFZW1haWwYAiABKAkSEgoKZmlyc3RfbmFtZRgDIAEoCRIRCglsYXN0X25hbWUYBCABKAkSLQoGc3RhdHVzGAUgASgOMh0uY29udmV5b3IudHlwZXMudjEuVXNlclN0YXR1cxINCgVyb2xlcxgGIAMoCRITCgtvcmRlcl9jb3VudBgHIAEoBRIcChRsaWZldGltZV92YWx1ZV9taW5vchgIIAEoAxIxCg1sYXN0X2V2ZW50X2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJcCg5FeHBvcnRQcm9ncmVzcxIOCgZjdXJzb3IYASABKAkSEwoLcm93c19zb19mYXIYAiABKAQSFwoPZXN0aW1hdGVkX3RvdGFsGAMgASgEEgwKBGRvbmUYBCABKAgi8wEKGVBsYW5QYXJhbGxlbEV4cG9ydFJlcXVlc3QSNgoGb3JkZXJzGAEgASgLMiQuY29udmV5b3IucXVlcnkudjEuT3JkZXJFeHBvcnRGaWx0ZXJIABI0CgV0YXNrcxgCIAEoCzIjLmNvbnZleW9yLnF1ZXJ5LnYxLlRhc2tFeHBvcnRGaWx0ZXJIABI0CgV1c2VycxgDIAEoCzIjLmNvbnZleW9yLnF1ZXJ5LnYxLlVzZXJFeHBvcnRGaWx0ZXJIABINCgVwYXJ0cxgEIAEoDRIZChFjb25zaXN0ZW5jeV90b2tlbhgFIAEoCUIICgZ0YXJnZXQifQoaUGxhblBhcmFsbGVsRXhwb3J0UmVzcG9uc2USFAoMcGFydF9jdXJzb3JzGAEgAygJEhcKD2VzdGltYXRlZF90b3RhbBgCIAEoBBIwCgxzdGFydF9iZWZvcmUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoQBChlFeHBvcnRPcmRlckNoYW5nZXNSZXF1ZXN0EjQKBmZpbHRlchgBIAEoCzIkLmNvbnZleW9yLnF1ZXJ5LnYxLk9yZGVyRXhwb3J0RmlsdGVyEjEKB29wdGlvbnMYAiABKAsyIC5jb252ZXlvci5xdWVyeS52MS5FeHBvcnRPcHRpb25zIp8BChpFeHBvcnRPcmRlckNoYW5nZXNSZXNwb25zZRIpCgRyb3dzGAEgAygLMhsuY29udmV5b3IucXVlcnkudjEuT3JkZXJSb3cSDAoEZGF0YRgCIAEoDBIzCghwcm9ncmVzcxgDIAEoCzIhLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydFByb2dyZXNzEhMKC3JlbW92ZWRfaWRzGAQgAygJIoIBChhFeHBvcnRUYXNrQ2hhbmdlc1JlcXVlc3QSMwoGZmlsdGVyGAEgASgLMiMuY29udmV5b3IucXVlcnkudjEuVGFza0V4cG9ydEZpbHRlchIxCgdvcHRpb25zGAIgASgLMiAuY29udmV5b3IucXVlcnkudjEuRXhwb3J0T3B0aW9ucyKdAQoZRXhwb3J0VGFza0NoYW5nZXNSZXNwb25zZRIoCgRyb3dzGAEgAygLMhouY29udmV5b3IucXVlcnkudjEuVGFza1JvdxIMCgRkYXRhGAIgASgMEjMKCHByb2dyZXNzGAMgASgLMiEuY29udmV5b3IucXVlcnkudjEuRXhwb3J0UHJvZ3Jlc3MSEwoLcmVtb3ZlZF9pZHMYBCADKAkiggEKGEV4cG9ydFVzZXJDaGFuZ2VzUmVxdWVzdBIzCgZmaWx0ZXIYASABKAsyIy5jb252ZXlvci5xdWVyeS52MS5Vc2VyRXhwb3J0RmlsdGVyEjEKB29wdGlvbnMYAiABKAsyIC5jb252ZXlvci5xdWVyeS52MS5FeHBvcnRPcHRpb25zIp0BChlFeHBvcnRVc2VyQ2hhbmdlc1Jlc3BvbnNlEigKBHJvd3MYASADKAsyGi5jb252ZXlvci5xdWVyeS52MS5Vc2VyUm93EgwKBGRhdGEYAiABKAwSMwoIcHJvZ3Jlc3MYAyABKAsyIS5jb252ZXlvci5xdWVyeS52MS5FeHBvcnRQcm9ncmVzcxITCgtyZW1vdmVkX2lkcxgEIAMoCSp2CgxFeHBvcnRGb3JtYXQSHQoZRVhQT1JUX0ZPUk1BVF9VTlNQRUNJRklFRBAAEhYKEkVYUE9SVF9GT1JNQVRfUk9XUxABEhUKEUVYUE9SVF9GT1JNQVRfQ1NWEAISGAoURVhQT1JUX0ZPUk1BVF9OREpTT04QA2IGcHJvdG8z", [file_conveyor_types_v1_types, file_google_protobuf_timestamp]);
 
 /**
  * Options shared by every export.
@@ -23,26 +23,32 @@ export const file_conveyor_query_v1_exports: GenFile = /*@__PURE__*/
  */
 export type ExportOptions = Message<"conveyor.query.v1.ExportOptions"> & {
   /**
-   * Rows per streamed message. 0: the server default.
+   * Rows per streamed message, at most 10000. 0: the server default, as many rows as fit in about
+   * 32 KiB. A message also ends early once it holds 1 MiB, so one long row cannot make it huge.
    *
    * @generated from field: uint32 chunk_size = 1;
    */
   chunkSize: number;
 
   /**
-   * Resume right after the row this cursor names (from an earlier response). Empty: from the start.
+   * Resume right after the row this cursor names (from an earlier response of the same export: same
+   * RPC and same filter), or run one part of a parallel export (a cursor from PlanParallelExport).
+   * Empty: from the start. A cursor that was altered or belongs to another export is INVALID_ARGUMENT.
    *
    * @generated from field: string cursor = 2;
    */
   cursor: string;
 
   /**
+   * UNSPECIFIED means ROWS.
+   *
    * @generated from field: conveyor.query.v1.ExportFormat format = 3;
    */
   format: ExportFormat;
 
   /**
-   * Wait until the read model has applied the writes this token names (from a command response).
+   * Wait until the read model has applied the writes this token names (from a command response);
+   * UNAVAILABLE if it has not within the server's limit.
    *
    * @generated from field: string consistency_token = 4;
    */
@@ -83,21 +89,29 @@ export const ExportOrdersRequestSchema: GenMessage<ExportOrdersRequest> = /*@__P
  */
 export type OrderExportFilter = Message<"conveyor.query.v1.OrderExportFilter"> & {
   /**
+   * Orders placed at or after this instant.
+   *
    * @generated from field: google.protobuf.Timestamp placed_from = 1;
    */
   placedFrom?: Timestamp | undefined;
 
   /**
+   * Orders placed before this instant (exclusive).
+   *
    * @generated from field: google.protobuf.Timestamp placed_to = 2;
    */
   placedTo?: Timestamp | undefined;
 
   /**
+   * Any of these statuses; empty: any status.
+   *
    * @generated from field: repeated conveyor.types.v1.OrderStatus statuses = 3;
    */
   statuses: OrderStatus[];
 
   /**
+   * Empty: any customer.
+   *
    * @generated from field: string customer_id = 4;
    */
   customerId: string;
@@ -233,11 +247,15 @@ export type TaskExportFilter = Message<"conveyor.query.v1.TaskExportFilter"> & {
   month: number;
 
   /**
+   * Empty: any category.
+   *
    * @generated from field: string category = 2;
    */
   category: string;
 
   /**
+   * Unset: completed or not.
+   *
    * @generated from field: optional bool completed = 3;
    */
   completed?: boolean | undefined;
@@ -351,6 +369,8 @@ export const ExportUsersRequestSchema: GenMessage<ExportUsersRequest> = /*@__PUR
  */
 export type UserExportFilter = Message<"conveyor.query.v1.UserExportFilter"> & {
   /**
+   * Any of these statuses; empty: any status.
+   *
    * @generated from field: repeated conveyor.types.v1.UserStatus statuses = 1;
    */
   statuses: UserStatus[];
@@ -454,21 +474,25 @@ export const UserRowSchema: GenMessage<UserRow> = /*@__PURE__*/
  */
 export type ExportProgress = Message<"conveyor.query.v1.ExportProgress"> & {
   /**
-   * Opaque: resumes right after this chunk's last row.
+   * Opaque and signed: resumes right after this chunk's last row. On the last message (done), it also
+   * names the read model's position the export reflects: pass it to the matching Export*Changes RPC to
+   * get every row that changed since, with no gap and no duplicate.
    *
    * @generated from field: string cursor = 1;
    */
   cursor: string;
 
   /**
-   * Rows sent so far in this stream, this chunk included.
+   * Rows (and, for changes, removed ids) sent so far by this export, this chunk included, counting
+   * earlier streams of the same export that this one resumes.
    *
    * @generated from field: uint64 rows_so_far = 2;
    */
   rowsSoFar: bigint;
 
   /**
-   * The planner's estimate of the rows the export selects.
+   * The query planner's estimate (not a count) of the rows the export selects, from the start of its
+   * key range; 0 for changes, which the planner cannot estimate usefully.
    *
    * @generated from field: uint64 estimated_total = 3;
    */
@@ -488,6 +512,275 @@ export type ExportProgress = Message<"conveyor.query.v1.ExportProgress"> & {
  */
 export const ExportProgressSchema: GenMessage<ExportProgress> = /*@__PURE__*/
   messageDesc(file_conveyor_query_v1_exports, 13);
+
+/**
+ * Splits one export into parts over disjoint key ranges of one database snapshot.
+ *
+ * @generated from message conveyor.query.v1.PlanParallelExportRequest
+ */
+export type PlanParallelExportRequest = Message<"conveyor.query.v1.PlanParallelExportRequest"> & {
+  /**
+   * Which export, with its filter (an empty filter message for everything).
+   *
+   * @generated from oneof conveyor.query.v1.PlanParallelExportRequest.target
+   */
+  target: {
+    /**
+     * @generated from field: conveyor.query.v1.OrderExportFilter orders = 1;
+     */
+    value: OrderExportFilter;
+    case: "orders";
+  } | {
+    /**
+     * @generated from field: conveyor.query.v1.TaskExportFilter tasks = 2;
+     */
+    value: TaskExportFilter;
+    case: "tasks";
+  } | {
+    /**
+     * @generated from field: conveyor.query.v1.UserExportFilter users = 3;
+     */
+    value: UserExportFilter;
+    case: "users";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * Number of parts, 1 to the server's limit (8 unless configured).
+   *
+   * @generated from field: uint32 parts = 4;
+   */
+  parts: number;
+
+  /**
+   * As ExportOptions.consistency_token.
+   *
+   * @generated from field: string consistency_token = 5;
+   */
+  consistencyToken: string;
+};
+
+/**
+ * Describes the message conveyor.query.v1.PlanParallelExportRequest.
+ * Use `create(PlanParallelExportRequestSchema)` to create a new message.
+ */
+export const PlanParallelExportRequestSchema: GenMessage<PlanParallelExportRequest> = /*@__PURE__*/
+  messageDesc(file_conveyor_query_v1_exports, 14);
+
+/**
+ * @generated from message conveyor.query.v1.PlanParallelExportResponse
+ */
+export type PlanParallelExportResponse = Message<"conveyor.query.v1.PlanParallelExportResponse"> & {
+  /**
+   * One cursor per part, in key order: run each as ExportOptions.cursor of the matching Export* RPC
+   * with the same filter, all concurrently. Together they yield every selected row exactly once, all
+   * as of one snapshot. Concatenating the parts' outputs in this order gives one export in key order
+   * (only the first part's CSV starts with the header).
+   *
+   * @generated from field: repeated string part_cursors = 1;
+   */
+  partCursors: string[];
+
+  /**
+   * The planner's estimate of the rows all parts select.
+   *
+   * @generated from field: uint64 estimated_total = 2;
+   */
+  estimatedTotal: bigint;
+
+  /**
+   * Every part must start before this: the snapshot is held open until all parts have started or this
+   * passes, whichever comes first. A part started later fails with FAILED_PRECONDITION.
+   *
+   * @generated from field: google.protobuf.Timestamp start_before = 3;
+   */
+  startBefore?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message conveyor.query.v1.PlanParallelExportResponse.
+ * Use `create(PlanParallelExportResponseSchema)` to create a new message.
+ */
+export const PlanParallelExportResponseSchema: GenMessage<PlanParallelExportResponse> = /*@__PURE__*/
+  messageDesc(file_conveyor_query_v1_exports, 15);
+
+/**
+ * Changes since a completed export: `options.cursor` is required, the final cursor of an Export*
+ * RPC or of an earlier Export*Changes RPC with the same filter.
+ *
+ * @generated from message conveyor.query.v1.ExportOrderChangesRequest
+ */
+export type ExportOrderChangesRequest = Message<"conveyor.query.v1.ExportOrderChangesRequest"> & {
+  /**
+   * @generated from field: conveyor.query.v1.OrderExportFilter filter = 1;
+   */
+  filter?: OrderExportFilter | undefined;
+
+  /**
+   * @generated from field: conveyor.query.v1.ExportOptions options = 2;
+   */
+  options?: ExportOptions | undefined;
+};
+
+/**
+ * Describes the message conveyor.query.v1.ExportOrderChangesRequest.
+ * Use `create(ExportOrderChangesRequestSchema)` to create a new message.
+ */
+export const ExportOrderChangesRequestSchema: GenMessage<ExportOrderChangesRequest> = /*@__PURE__*/
+  messageDesc(file_conveyor_query_v1_exports, 16);
+
+/**
+ * Rows that changed since the cursor's position and match the filter, in their current state (upsert
+ * them by id), up to a fresh snapshot that the final cursor names.
+ *
+ * @generated from message conveyor.query.v1.ExportOrderChangesResponse
+ */
+export type ExportOrderChangesResponse = Message<"conveyor.query.v1.ExportOrderChangesResponse"> & {
+  /**
+   * @generated from field: repeated conveyor.query.v1.OrderRow rows = 1;
+   */
+  rows: OrderRow[];
+
+  /**
+   * @generated from field: bytes data = 2;
+   */
+  data: Uint8Array;
+
+  /**
+   * @generated from field: conveyor.query.v1.ExportProgress progress = 3;
+   */
+  progress?: ExportProgress | undefined;
+
+  /**
+   * Ids of rows that changed since the cursor's position and no longer match the filter: drop them
+   * (some may never have matched).
+   *
+   * @generated from field: repeated string removed_ids = 4;
+   */
+  removedIds: string[];
+};
+
+/**
+ * Describes the message conveyor.query.v1.ExportOrderChangesResponse.
+ * Use `create(ExportOrderChangesResponseSchema)` to create a new message.
+ */
+export const ExportOrderChangesResponseSchema: GenMessage<ExportOrderChangesResponse> = /*@__PURE__*/
+  messageDesc(file_conveyor_query_v1_exports, 17);
+
+/**
+ * As ExportOrderChangesRequest, for tasks.
+ *
+ * @generated from message conveyor.query.v1.ExportTaskChangesRequest
+ */
+export type ExportTaskChangesRequest = Message<"conveyor.query.v1.ExportTaskChangesRequest"> & {
+  /**
+   * @generated from field: conveyor.query.v1.TaskExportFilter filter = 1;
+   */
+  filter?: TaskExportFilter | undefined;
+
+  /**
+   * @generated from field: conveyor.query.v1.ExportOptions options = 2;
+   */
+  options?: ExportOptions | undefined;
+};
+
+/**
+ * Describes the message conveyor.query.v1.ExportTaskChangesRequest.
+ * Use `create(ExportTaskChangesRequestSchema)` to create a new message.
+ */
+export const ExportTaskChangesRequestSchema: GenMessage<ExportTaskChangesRequest> = /*@__PURE__*/
+  messageDesc(file_conveyor_query_v1_exports, 18);
+
+/**
+ * As ExportOrderChangesResponse, for tasks.
+ *
+ * @generated from message conveyor.query.v1.ExportTaskChangesResponse
+ */
+export type ExportTaskChangesResponse = Message<"conveyor.query.v1.ExportTaskChangesResponse"> & {
+  /**
+   * @generated from field: repeated conveyor.query.v1.TaskRow rows = 1;
+   */
+  rows: TaskRow[];
+
+  /**
+   * @generated from field: bytes data = 2;
+   */
+  data: Uint8Array;
+
+  /**
+   * @generated from field: conveyor.query.v1.ExportProgress progress = 3;
+   */
+  progress?: ExportProgress | undefined;
+
+  /**
+   * @generated from field: repeated string removed_ids = 4;
+   */
+  removedIds: string[];
+};
+
+/**
+ * Describes the message conveyor.query.v1.ExportTaskChangesResponse.
+ * Use `create(ExportTaskChangesResponseSchema)` to create a new message.
+ */
+export const ExportTaskChangesResponseSchema: GenMessage<ExportTaskChangesResponse> = /*@__PURE__*/
+  messageDesc(file_conveyor_query_v1_exports, 19);
+
+/**
+ * As ExportOrderChangesRequest, for users.
+ *
+ * @generated from message conveyor.query.v1.ExportUserChangesRequest
+ */
+export type ExportUserChangesRequest = Message<"conveyor.query.v1.ExportUserChangesRequest"> & {
+  /**
+   * @generated from field: conveyor.query.v1.UserExportFilter filter = 1;
+   */
+  filter?: UserExportFilter | undefined;
+
+  /**
+   * @generated from field: conveyor.query.v1.ExportOptions options = 2;
+   */
+  options?: ExportOptions | undefined;
+};
+
+/**
+ * Describes the message conveyor.query.v1.ExportUserChangesRequest.
+ * Use `create(ExportUserChangesRequestSchema)` to create a new message.
+ */
+export const ExportUserChangesRequestSchema: GenMessage<ExportUserChangesRequest> = /*@__PURE__*/
+  messageDesc(file_conveyor_query_v1_exports, 20);
+
+/**
+ * As ExportOrderChangesResponse, for users.
+ *
+ * @generated from message conveyor.query.v1.ExportUserChangesResponse
+ */
+export type ExportUserChangesResponse = Message<"conveyor.query.v1.ExportUserChangesResponse"> & {
+  /**
+   * @generated from field: repeated conveyor.query.v1.UserRow rows = 1;
+   */
+  rows: UserRow[];
+
+  /**
+   * @generated from field: bytes data = 2;
+   */
+  data: Uint8Array;
+
+  /**
+   * @generated from field: conveyor.query.v1.ExportProgress progress = 3;
+   */
+  progress?: ExportProgress | undefined;
+
+  /**
+   * @generated from field: repeated string removed_ids = 4;
+   */
+  removedIds: string[];
+};
+
+/**
+ * Describes the message conveyor.query.v1.ExportUserChangesResponse.
+ * Use `create(ExportUserChangesResponseSchema)` to create a new message.
+ */
+export const ExportUserChangesResponseSchema: GenMessage<ExportUserChangesResponse> = /*@__PURE__*/
+  messageDesc(file_conveyor_query_v1_exports, 21);
 
 /**
  * @generated from enum conveyor.query.v1.ExportFormat

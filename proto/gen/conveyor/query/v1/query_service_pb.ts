@@ -4,17 +4,21 @@
 
 import type { GenFile, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { ExportOrdersRequestSchema, ExportOrdersResponseSchema, ExportTasksRequestSchema, ExportTasksResponseSchema, ExportUsersRequestSchema, ExportUsersResponseSchema } from "./exports_pb.js";
+import type { ExportOrderChangesRequestSchema, ExportOrderChangesResponseSchema, ExportOrdersRequestSchema, ExportOrdersResponseSchema, ExportTaskChangesRequestSchema, ExportTaskChangesResponseSchema, ExportTasksRequestSchema, ExportTasksResponseSchema, ExportUserChangesRequestSchema, ExportUserChangesResponseSchema, ExportUsersRequestSchema, ExportUsersResponseSchema, PlanParallelExportRequestSchema, PlanParallelExportResponseSchema } from "./exports_pb.js";
 import { file_conveyor_query_v1_exports } from "./exports_pb.js";
 
 /**
  * Describes the file conveyor/query/v1/query_service.proto.
  */
 export const file_conveyor_query_v1_query_service: GenFile = /*@__PURE__*/
-  fileDesc("CiVjb252ZXlvci9xdWVyeS92MS9xdWVyeV9zZXJ2aWNlLnByb3RvEhFjb252ZXlvci5xdWVyeS52MTKxAgoMUXVlcnlTZXJ2aWNlEmEKDEV4cG9ydE9yZGVycxImLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydE9yZGVyc1JlcXVlc3QaJy5jb252ZXlvci5xdWVyeS52MS5FeHBvcnRPcmRlcnNSZXNwb25zZTABEl4KC0V4cG9ydFRhc2tzEiUuY29udmV5b3IucXVlcnkudjEuRXhwb3J0VGFza3NSZXF1ZXN0GiYuY29udmV5b3IucXVlcnkudjEuRXhwb3J0VGFza3NSZXNwb25zZTABEl4KC0V4cG9ydFVzZXJzEiUuY29udmV5b3IucXVlcnkudjEuRXhwb3J0VXNlcnNSZXF1ZXN0GiYuY29udmV5b3IucXVlcnkudjEuRXhwb3J0VXNlcnNSZXNwb25zZTABYgZwcm90bzM", [file_conveyor_query_v1_exports]);
+  fileDesc("CiVjb252ZXlvci9xdWVyeS92MS9xdWVyeV9zZXJ2aWNlLnByb3RvEhFjb252ZXlvci5xdWVyeS52MTL9BQoMUXVlcnlTZXJ2aWNlEmEKDEV4cG9ydE9yZGVycxImLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydE9yZGVyc1JlcXVlc3QaJy5jb252ZXlvci5xdWVyeS52MS5FeHBvcnRPcmRlcnNSZXNwb25zZTABEl4KC0V4cG9ydFRhc2tzEiUuY29udmV5b3IucXVlcnkudjEuRXhwb3J0VGFza3NSZXF1ZXN0GiYuY29udmV5b3IucXVlcnkudjEuRXhwb3J0VGFza3NSZXNwb25zZTABEl4KC0V4cG9ydFVzZXJzEiUuY29udmV5b3IucXVlcnkudjEuRXhwb3J0VXNlcnNSZXF1ZXN0GiYuY29udmV5b3IucXVlcnkudjEuRXhwb3J0VXNlcnNSZXNwb25zZTABEnEKElBsYW5QYXJhbGxlbEV4cG9ydBIsLmNvbnZleW9yLnF1ZXJ5LnYxLlBsYW5QYXJhbGxlbEV4cG9ydFJlcXVlc3QaLS5jb252ZXlvci5xdWVyeS52MS5QbGFuUGFyYWxsZWxFeHBvcnRSZXNwb25zZRJzChJFeHBvcnRPcmRlckNoYW5nZXMSLC5jb252ZXlvci5xdWVyeS52MS5FeHBvcnRPcmRlckNoYW5nZXNSZXF1ZXN0Gi0uY29udmV5b3IucXVlcnkudjEuRXhwb3J0T3JkZXJDaGFuZ2VzUmVzcG9uc2UwARJwChFFeHBvcnRUYXNrQ2hhbmdlcxIrLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydFRhc2tDaGFuZ2VzUmVxdWVzdBosLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydFRhc2tDaGFuZ2VzUmVzcG9uc2UwARJwChFFeHBvcnRVc2VyQ2hhbmdlcxIrLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydFVzZXJDaGFuZ2VzUmVxdWVzdBosLmNvbnZleW9yLnF1ZXJ5LnYxLkV4cG9ydFVzZXJDaGFuZ2VzUmVzcG9uc2UwAWIGcHJvdG8z", [file_conveyor_query_v1_exports]);
 
 /**
  * Serves the denormalized read model: server-streamed exports paged by key.
+ *
+ * Every export streams one consistent snapshot of the read model in key order, as typed rows, RFC 4180
+ * CSV (CRLF line ends, header first) or NDJSON, and can be resumed from any message's cursor (the
+ * resumed stream reads a newer snapshot for the rows after the cursor).
  *
  * @generated from service conveyor.query.v1.QueryService
  */
@@ -42,6 +46,46 @@ export const QueryService: GenService<{
     methodKind: "server_streaming";
     input: typeof ExportUsersRequestSchema;
     output: typeof ExportUsersResponseSchema;
+  },
+  /**
+   * Splits an export into parts over disjoint key ranges of one exported snapshot, to read concurrently.
+   *
+   * @generated from rpc conveyor.query.v1.QueryService.PlanParallelExport
+   */
+  planParallelExport: {
+    methodKind: "unary";
+    input: typeof PlanParallelExportRequestSchema;
+    output: typeof PlanParallelExportResponseSchema;
+  },
+  /**
+   * The orders that changed since a completed export (export, then follow).
+   *
+   * @generated from rpc conveyor.query.v1.QueryService.ExportOrderChanges
+   */
+  exportOrderChanges: {
+    methodKind: "server_streaming";
+    input: typeof ExportOrderChangesRequestSchema;
+    output: typeof ExportOrderChangesResponseSchema;
+  },
+  /**
+   * The tasks that changed since a completed export.
+   *
+   * @generated from rpc conveyor.query.v1.QueryService.ExportTaskChanges
+   */
+  exportTaskChanges: {
+    methodKind: "server_streaming";
+    input: typeof ExportTaskChangesRequestSchema;
+    output: typeof ExportTaskChangesResponseSchema;
+  },
+  /**
+   * The users that changed since a completed export.
+   *
+   * @generated from rpc conveyor.query.v1.QueryService.ExportUserChanges
+   */
+  exportUserChanges: {
+    methodKind: "server_streaming";
+    input: typeof ExportUserChangesRequestSchema;
+    output: typeof ExportUserChangesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_conveyor_query_v1_query_service, 0);
