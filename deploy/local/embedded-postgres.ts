@@ -40,15 +40,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     "PostgreSQL",
     "set POSTGRES_PORT, or WRITE_DATABASE_URL and READ_DATABASE_URL",
   );
-  const binaries = await postgresBinaries();
-  const user = await postgresUser();
-  if (!(await exists(join(options.dataDir, "PG_VERSION"))))
-    await initdb(binaries.initdb, options.dataDir, user);
+  await initialiseDataDir(options.dataDir);
   const server = startProcess({
     name: "postgres",
-    command: binaries.postgres,
+    command: (await postgresBinaries()).postgres,
     args: ["-D", options.dataDir, "-p", String(options.port), ...settingArgs(options.settings)],
-    user,
+    user: await postgresUser(),
     stopSignal: "SIGINT", // "fast" shutdown: SIGTERM would wait for every client to disconnect
     onLine: options.onLine,
   });
@@ -57,6 +54,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     description: `PostgreSQL on port ${options.port}`,
   });
   return { adminUrl, server };
+}
+
+/** Runs initdb on `dataDir` unless it already holds a cluster. */
+export async function initialiseDataDir(dataDir: string): Promise<void> {
+  if (await isInitialised(dataDir)) return;
+  const [binaries, user] = await Promise.all([postgresBinaries(), postgresUser()]);
+  await initdb(binaries.initdb, dataDir, user);
+}
+
+export async function isInitialised(dataDir: string): Promise<boolean> {
+  return stat(join(dataDir, "PG_VERSION")).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function postgresBinaries(): Promise<{ initdb: string; postgres: string }> {
@@ -126,11 +137,4 @@ async function acceptsConnections(url: string, server: ManagedProcess): Promise<
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }

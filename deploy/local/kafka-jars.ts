@@ -17,11 +17,16 @@ export async function kafkaJars(): Promise<string> {
   const wanted = createHash("sha256")
     .update(await readFile(pom))
     .digest("hex");
-  const present = await readFile(join(libDir, marker), "utf8").catch(() => "");
-  if (present === wanted) return libDir;
+  const resolved = async () => (await readFile(join(libDir, marker), "utf8").catch(() => "")) === wanted;
+  if (await resolved()) return libDir;
   const staging = `${libDir}.${process.pid}`;
   await mavenCopyDependencies(staging);
   await writeFile(join(staging, marker), wanted);
+  if (await resolved()) {
+    // Another run finished first and may be using its jars: keep them.
+    await rm(staging, { recursive: true, force: true });
+    return libDir;
+  }
   await rm(libDir, { recursive: true, force: true });
   await rename(staging, libDir);
   return libDir;

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Kafka, logLevel } from "kafkajs";
@@ -26,8 +26,6 @@ export interface KafkaCluster {
 export interface LocalBrokerOptions extends BrokerPorts {
   /** Holds the config, the logs and the data. */
   dir: string;
-  /** Start from empty storage (tests: no topics piling up across runs). */
-  fresh?: boolean;
   onLine?: (line: string) => void;
 }
 
@@ -78,7 +76,6 @@ async function writeConfig(
   lib: string,
 ): Promise<{ server: string; log4j: string }> {
   const dataDir = join(options.dir, "data");
-  if (options.fresh) await rm(dataDir, { recursive: true, force: true });
   await mkdir(join(options.dir, "logs"), { recursive: true });
   const config = {
     server: join(options.dir, "server.properties"),

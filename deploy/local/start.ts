@@ -66,12 +66,15 @@ async function stopAll(exitCode: number, reason: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log(`${reason}: stopping`);
-  const steps = [
-    async () => void (await Promise.all(running.services.map((server) => server.stop()))),
-    async () => running.kafka?.stop(),
-    async () => running.postgres?.stop(),
+  const steps: Array<[string, () => Promise<unknown>]> = [
+    ["services", () => Promise.all(running.services.map((server) => server.stop()))],
+    ["Kafka", async () => running.kafka?.stop()],
+    ["PostgreSQL", async () => running.postgres?.stop()],
   ];
-  for (const step of steps) await step().catch((error: unknown) => log(`while stopping: ${String(error)}`));
+  for (const [name, stop] of steps) {
+    log(`stopping ${name}`);
+    await stop().catch((error: unknown) => log(`could not stop ${name}: ${String(error)}`));
+  }
   log("stopped");
   process.exit(exitCode);
 }

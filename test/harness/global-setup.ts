@@ -1,9 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { integer } from "@conveyor/runtime";
-import { startEmbeddedPostgres } from "../../deploy/local/embedded-postgres.ts";
-import { startKafkaBroker } from "../../deploy/local/kafka.ts";
-import { cachePath } from "../../deploy/local/paths.ts";
-import { dropLeftoverTestDatabases } from "./databases.ts";
+import { startTestKafka, startTestPostgres, type TestServer } from "./test-servers.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,11 +13,6 @@ declare module "vitest" {
 
 type Env = Record<string, string | undefined>;
 
-interface Provisioned<T> {
-  value: T;
-  stop: () => Promise<void>;
-}
-
 interface Endpoints {
   databaseAdminUrl: string;
   kafkaBrokers: string[];
@@ -28,7 +20,7 @@ interface Endpoints {
 
 interface Infrastructure {
   users: number;
-  ready: Promise<Provisioned<Endpoints>>;
+  ready: Promise<TestServer<Endpoints>>;
 }
 
 // The int and e2e projects both name this file and vitest runs it once per project, in one process: the
@@ -36,9 +28,9 @@ interface Infrastructure {
 const shared = globalThis as { conveyorTestInfrastructure?: Infrastructure };
 
 /**
- * Starts PostgreSQL (.cache/postgres-test, port TEST_POSTGRES_PORT or 54330) and Kafka (.cache/kafka-test,
- * port TEST_KAFKA_PORT or 19092), apart from those of `npm start`, unless TEST_DATABASE_ADMIN_URL and
- * KAFKA_BROKERS point at running ones.
+ * Starts this run's own PostgreSQL and Kafka (on free ports, or TEST_POSTGRES_PORT / TEST_KAFKA_PORT),
+ * apart from those of `npm start` and of other test runs, unless TEST_DATABASE_ADMIN_URL and KAFKA_BROKERS
+ * point at running ones.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const infrastructure = (shared.conveyorTestInfrastructure ??= { users: 0, ready: provision(process.env) });
@@ -54,7 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-async function provision(env: Env): Promise<Provisioned<Endpoints>> {
+async function provision(env: Env): Promise<TestServer<Endpoints>> {
   const [postgres, kafka] = await Promise.allSettled([testPostgres(env), testKafka(env)]);
   const started = [kafka, postgres].flatMap((result) =>
     result.status === "fulfilled" ? [result.value] : [],
@@ -70,31 +62,16 @@ async function provision(env: Env): Promise<Provisioned<Endpoints>> {
     ?.reason;
 }
 
-async function testPostgres(env: Env): Promise<Provisioned<string>> {
+function testPostgres(env: Env): Promise<TestServer<string>> {
   if (env.TEST_DATABASE_ADMIN_URL)
-    return { value: env.TEST_DATABASE_ADMIN_URL, stop: () => Promise.resolve() };
-  const { adminUrl, server } = await startEmbeddedPostgres({
-    dataDir: cachePath("postgres-test"),
-    port: integer(env, "TEST_POSTGRES_PORT", 54330),
-    // Throwaway data: without durability, CREATE DATABASE and commits are much faster.
-    settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "300" },
-  });
-  await dropLeftoverTestDatabases(adminUrl);
-  return { value: adminUrl, stop: () => server.stop() };
+    return Promise.resolve({ value: env.TEST_DATABASE_ADMIN_URL, stop: () => Promise.resolve() });
+  return startTestPostgres(integer(env, "TEST_POSTGRES_PORT", 0));
 }
 
-async function testKafka(env: Env): Promise<Provisioned<string[]>> {
-  if (env.KAFKA_BROKERS)
-    return {
-      value: env.KAFKA_BROKERS.split(",").map((broker) => broker.trim()),
-      stop: () => Promise.resolve(),
-    };
-  const port = integer(env, "TEST_KAFKA_PORT", 19092);
-  const broker = await startKafkaBroker({
-    dir: cachePath("kafka-test"),
-    port,
-    controllerPort: port + 1,
-    fresh: true,
-  });
-  return { value: broker.brokers, stop: () => broker.stop() };
+function testKafka(env: Env): Promise<TestServer<string[]>> {
+  if (env.KAFKA_BROKERS) {
+    const brokers = env.KAFKA_BROKERS.split(",").map((broker) => broker.trim());
+    return Promise.resolve({ value: brokers, stop: () => Promise.resolve() });
+  }
+  return startTestKafka(integer(env, "TEST_KAFKA_PORT", 0));
 }
