@@ -1,7 +1,7 @@
 import pg from "pg";
 import { QueryService } from "@conveyor/proto/conveyor/query/v1/query_service_pb";
 import { createLogger, startGrpcServer, type ServiceConfig } from "@conveyor/runtime";
-import { createKafka, eventTopics, topicsFor } from "@conveyor/messaging";
+import { createKafka, topicsFor } from "@conveyor/messaging";
 import { queryRoutes } from "./api/query-routes.ts";
 import { startProjector } from "./projection/projector.ts";
 
@@ -13,13 +13,20 @@ export interface RunningService {
 /** Starts query-service: the read database pool, the projector (a Kafka consumer group) and the gRPC server. */
 export async function startQueryService(config: ServiceConfig): Promise<RunningService> {
   const logger = createLogger("query-service");
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, application_name: "conveyor-query-service" });
-  const topics = topicsFor(config.topicPrefix);
-  const consumer = createKafka("conveyor-query-service", config.kafkaBrokers).consumer({
-    groupId: `${config.topicPrefix}.query-service.projector`,
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: 10,
+    application_name: "conveyor-query-service",
   });
-  await consumer.connect();
-  await startProjector({ pool, consumer, topics: eventTopics(topics), logger });
+  // An idle client that loses its connection (e.g. a database restart) must not crash the process.
+  pool.on("error", (error) => logger.warn({ err: error }, "idle read database connection failed"));
+  const projector = await startProjector({
+    pool,
+    kafka: createKafka("conveyor-query-service", config.kafkaBrokers),
+    topics: topicsFor(config.topicPrefix),
+    groupId: `${config.topicPrefix}.query-service.projector`,
+    logger: logger.child({ component: "projector" }),
+  });
   const server = await startGrpcServer({
     host: config.host,
     port: config.port,
@@ -32,7 +39,7 @@ export async function startQueryService(config: ServiceConfig): Promise<RunningS
     port: server.port,
     async stop() {
       await server.close();
-      await consumer.disconnect();
+      await projector.stop();
       await pool.end();
     },
   };

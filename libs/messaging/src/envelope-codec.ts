@@ -42,7 +42,7 @@ export function envelopeOf(record: OutboxRecord): EventEnvelope {
     causationId: record.causationId,
     payload: {
       case: field.name,
-      value: fromJson(field.schema as DescMessage, record.payload),
+      value: fromJson(field.schema, record.payload),
     } as EventEnvelope["payload"],
   });
 }

@@ -1,7 +1,8 @@
 import { migrate } from "@conveyor/persistence";
-import { ReadModel0001 } from "./migrations/0001-read-model.ts";
+import { ReadModel1764000000001 } from "./migrations/0001-read-model.ts";
+import { ProjectionState1764000000002 } from "./migrations/0002-projection-state.ts";
 
-const migrations = [ReadModel0001];
+const migrations = [ReadModel1764000000001, ProjectionState1764000000002];
 
 /** Applies the read model's migrations. */
 export function migrateReadDatabase(url: string): Promise<void> {

@@ -1,49 +1,148 @@
 import type { Pool } from "pg";
-import type { Consumer, EachBatchPayload } from "kafkajs";
+import { Partitioners, type Consumer, type EachBatchPayload, type Kafka } from "kafkajs";
 import type { Logger } from "@conveyor/runtime";
-import { decodeEnvelope } from "@conveyor/messaging";
-import type { EventEnvelope } from "@conveyor/proto/conveyor/events/v1/events_pb";
-import { projectUserEvent } from "./user-projection.ts";
+import { createWakeSignal, ensureWatermarkTopic, eventTopics, type Topics } from "@conveyor/messaging";
+import { isRetriableDatabaseError } from "./db-errors.ts";
+import { projectBatch, type BatchContext, type BatchOutcome } from "./project-batch.ts";
+import { createProjectorStats, type ProjectorStatsSnapshot } from "./projector-stats.ts";
 
 export interface ProjectorOptions {
   pool: Pool;
-  consumer: Consumer;
-  topics: string[];
+  kafka: Kafka;
+  topics: Topics;
+  groupId: string;
   logger: Logger;
+  /** Attempts at one event the database refuses before it is dead-lettered. */
+  eventAttempts?: number;
+  /** The longest pause between tries while the read database is unreachable. */
+  maxDatabaseBackoffMs?: number;
+  /** How often the projector logs its lag and rate. */
+  statsIntervalMs?: number;
+  /** Bytes fetched per partition and request: bigger batches, fewer transactions. */
+  maxBytesPerPartition?: number;
+}
+
+export interface Projector {
+  stats(): ProjectorStatsSnapshot;
+  /** Finishes the batch in hand (or abandons it uncommitted while the database is down) and leaves the group. */
+  stop(): Promise<void>;
 }
 
 /**
- * Applies each fetched batch of events in one read-DB transaction, then commits the Kafka offsets:
- * a crash in between redelivers the batch, and the version checks make the replay change nothing.
+ * Starts the projector: a consumer group over the event topics and the watermark topic that applies each
+ * fetched partition batch in one read-DB transaction, then resolves (and periodically commits) the offsets. While the read database
+ * is unreachable it keeps the batch, heartbeats, and retries with backoff; consumption resumes by itself.
  */
-export async function startProjector({ pool, consumer, topics, logger }: ProjectorOptions): Promise<void> {
-  await consumer.subscribe({ topics, fromBeginning: true });
+export async function startProjector(options: ProjectorOptions): Promise<Projector> {
+  const { kafka, topics, logger } = options;
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 8 * 1024 * 1024,
+    maxBytes: 64 * 1024 * 1024,
+    maxWaitTimeInMs: 250,
+  });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const admin = kafka.admin();
+  await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
+  await ensureWatermarkTopic(admin, topics);
+  await admin.disconnect();
+  const stats = createProjectorStats();
+  const wake = createWakeSignal();
+  let running = true;
+  const context: BatchContext = {
+    pool: options.pool,
+    producer,
+    topics,
+    eventAttempts: options.eventAttempts ?? 3,
+  };
+  const maxBackoffMs = options.maxDatabaseBackoffMs ?? 5000;
+  await consumer.subscribe({ topics: [...eventTopics(topics), topics.watermarks], fromBeginning: true });
   await consumer.run({
+    // Offsets are resolved only after the database commit; the read model's own position stays authoritative.
+    autoCommit: true,
+    autoCommitInterval: 1000,
     eachBatchAutoResolve: false,
-    autoCommit: false,
     eachBatch: async (payload) => {
-      await applyBatch(pool, payload.batch.messages.map((m) => decodeEnvelope(m.value!)));
-      await commitBatch(payload);
-      logger.debug({ topic: payload.batch.topic, events: payload.batch.messages.length }, "projected batch");
+      const outcome = await untilApplied(payload, context, {
+        logger,
+        stats,
+        wake,
+        maxBackoffMs,
+        isRunning: () => running,
+      });
+      if (outcome) await finishBatch(consumer, payload, outcome, stats);
     },
   });
+  const statsTimer = setInterval(() => stats.log(logger), options.statsIntervalMs ?? 10_000);
+  statsTimer.unref();
+  return {
+    stats: () => stats.snapshot(),
+    async stop() {
+      running = false;
+      clearInterval(statsTimer);
+      wake.wake();
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
 }
 
-async function applyBatch(pool: Pool, events: EventEnvelope[]) {
-  const db = await pool.connect();
-  try {
-    await db.query("BEGIN");
-    for (const event of events) await projectUserEvent(db, event);
-    await db.query("COMMIT");
-  } catch (error) {
-    await db.query("ROLLBACK");
-    throw error;
-  } finally {
-    db.release();
+interface RetryContext {
+  logger: Logger;
+  stats: ReturnType<typeof createProjectorStats>;
+  wake: ReturnType<typeof createWakeSignal>;
+  maxBackoffMs: number;
+  isRunning: () => boolean;
+}
+
+/** Applies the batch, waiting out database outages; undefined when the consumer stopped or moved on first. */
+async function untilApplied(
+  payload: EachBatchPayload,
+  context: BatchContext,
+  retry: RetryContext,
+): Promise<BatchOutcome | undefined> {
+  const { batch } = payload;
+  let backoffMs = 100;
+  const partitionBatch = { topic: batch.topic, partition: batch.partition, messages: batch.messages };
+  while (retry.isRunning() && payload.isRunning() && !payload.isStale()) {
+    try {
+      const outcome = await projectBatch(context, partitionBatch);
+      if (backoffMs > 100) retry.logger.info("read database is back; projecting again");
+      retry.stats.setWaitingForDatabase(false);
+      return outcome;
+    } catch (error) {
+      if (!isRetriableDatabaseError(error)) throw error;
+      retry.stats.setWaitingForDatabase(true);
+      retry.logger.warn(
+        { err: error, retryInMs: backoffMs },
+        "read database unavailable; consumption paused",
+      );
+      await retry.wake.sleep(backoffMs);
+      backoffMs = Math.min(backoffMs * 2, retry.maxBackoffMs);
+      await payload.heartbeat().catch(() => undefined);
+    }
   }
+  return undefined;
 }
 
-async function commitBatch({ batch, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload) {
-  resolveOffset(batch.lastOffset());
-  await commitOffsetsIfNecessary();
+async function finishBatch(
+  consumer: Consumer,
+  payload: EachBatchPayload,
+  outcome: BatchOutcome,
+  stats: ReturnType<typeof createProjectorStats>,
+) {
+  const { batch } = payload;
+  if (outcome.kind === "seek") {
+    consumer.seek({ topic: batch.topic, partition: batch.partition, offset: outcome.offset.toString() });
+    return;
+  }
+  payload.resolveOffset(batch.lastOffset());
+  await payload.commitOffsetsIfNecessary();
+  stats.batchApplied(
+    batch.topic,
+    batch.partition,
+    outcome.events,
+    outcome.deadLettered,
+    Number(batch.offsetLag()),
+  );
 }

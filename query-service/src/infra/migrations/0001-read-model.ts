@@ -4,8 +4,9 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * The denormalized read model: one flat row per exported record, with what the export needs joined in,
  * keyed by the aggregate id (UUIDv7, so key order follows creation order).
  */
-export class ReadModel0001 implements MigrationInterface {
-  name = "ReadModel0001";
+export class ReadModel1764000000001 implements MigrationInterface {
+  // TypeORM reads a migration's timestamp from the last 13 digits of its name.
+  name = "ReadModel1764000000001";
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
