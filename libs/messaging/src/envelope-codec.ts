@@ -1,4 +1,4 @@
-import { create, fromBinary, fromJson, toBinary, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
+import { create, fromBinary, fromJson, toBinary, type JsonValue } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { EventEnvelopeSchema, type EventEnvelope } from "@conveyor/proto/conveyor/events/v1/events_pb";
 import { AggregateType } from "@conveyor/proto/conveyor/types/v1/types_pb";
