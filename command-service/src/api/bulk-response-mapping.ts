@@ -6,9 +6,14 @@ import {
 import type { BulkResult } from "../bulk/bulk-result.ts";
 import type { BulkUpdateOptions } from "../bulk/bulk-updater.ts";
 
-/** The BulkUpdate response for a finished bulk update (or dry run). */
-export function toBulkUpdateResponse(options: BulkUpdateOptions, result: BulkResult): BulkUpdateResponse {
+/** The BulkUpdate response for a finished bulk update (or dry run, with no consistency token). */
+export function toBulkUpdateResponse(
+  options: BulkUpdateOptions,
+  result: BulkResult,
+  consistencyToken: string,
+): BulkUpdateResponse {
   return create(BulkUpdateResponseSchema, {
+    consistencyToken,
     requestId: options.requestId,
     dryRun: options.dryRun,
     matched: BigInt(result.matched),

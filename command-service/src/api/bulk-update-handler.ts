@@ -1,4 +1,5 @@
 import type { ServiceImpl } from "@connectrpc/connect";
+import { readConsistencyToken } from "@conveyor/messaging";
 import type { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
 import { BulkUpdateInterrupted } from "../bulk/bulk-errors.ts";
 import { interruptedError } from "./bulk-interrupted-error.ts";
@@ -6,14 +7,19 @@ import { toBulkUpdate } from "./bulk-request-mapping.ts";
 import { toBulkUpdateResponse } from "./bulk-response-mapping.ts";
 import type { CommandRoutesDeps } from "./command-routes.ts";
 
-/** BulkUpdate: validate everything, then one statement (or one per key range); errors are just thrown. */
+/**
+ * BulkUpdate: validate everything, then one statement (or one per key range); errors are just thrown.
+ * A real run answers with a consistency token read after its writes committed.
+ */
 export function bulkUpdateHandler({
   dataSource,
 }: CommandRoutesDeps): ServiceImpl<typeof CommandService>["bulkUpdate"] {
   return async (request) => {
     const update = toBulkUpdate(request);
     try {
-      return toBulkUpdateResponse(update.options, await update.run(dataSource));
+      const result = await update.run(dataSource);
+      const token = update.options.dryRun ? "" : await readConsistencyToken((sql) => dataSource.query(sql));
+      return toBulkUpdateResponse(update.options, result, token);
     } catch (error) {
       throw error instanceof BulkUpdateInterrupted ? interruptedError(error) : error;
     }
