@@ -39,14 +39,15 @@ function toBatchCommand(command: Command, index: number, receivedAt: Date): Batc
   };
 }
 
+const user = (command: DomainCommand) => ({ aggregateType: "USER" as const, command });
+const order = (command: DomainCommand) => ({ aggregateType: "ORDER" as const, command });
+const task = (command: DomainCommand) => ({ aggregateType: "TASK" as const, command });
+
 function toDomainCommand(
   c: Command["command"],
   at: string,
   receivedAt: Date,
 ): { aggregateType: AggregateTypeName; command: DomainCommand } {
-  const user = (command: DomainCommand) => ({ aggregateType: "USER" as const, command });
-  const order = (command: DomainCommand) => ({ aggregateType: "ORDER" as const, command });
-  const task = (command: DomainCommand) => ({ aggregateType: "TASK" as const, command });
   switch (c.case) {
     case "createUser":
       return user(createUser(c.value, `${at}.create_user`));

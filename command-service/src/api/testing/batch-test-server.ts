@@ -9,6 +9,7 @@ import { commandRoutes } from "../command-routes.ts";
 
 /** CommandService on a free port over a fresh write database, with a real grpc-js client. */
 export interface BatchTestServer {
+  port: number;
   client: GrpcJsClient<typeof CommandService>;
   dataSource: DataSource;
   /** Runs a query on the write database, for assertions. */
@@ -32,6 +33,7 @@ export async function startBatchTestServer(
   });
   const client = createGrpcJsClient(CommandService, `127.0.0.1:${server.port}`);
   return {
+    port: server.port,
     client,
     dataSource,
     rows: (sql, values) => dataSource.query(sql, values),
