@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LimitExceeded } from "@conveyor/errors";
+import type { LimitExceeded } from "@conveyor/errors";
 import { checkBatchSize, defaultBatchLimits, loadBatchLimits, parallelismFor } from "./batch-limits.ts";
 
 describe("batch limits", () => {
