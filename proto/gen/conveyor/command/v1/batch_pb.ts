@@ -21,13 +21,21 @@ export const file_conveyor_command_v1_batch: GenFile = /*@__PURE__*/
  */
 export type BatchExecuteRequest = Message<"conveyor.command.v1.BatchExecuteRequest"> & {
   /**
-   * Idempotency key: a retried request with the same id returns the stored result.
+   * Idempotency key, required (at most 200 characters): a retried request with the same id and the same
+   * payload returns the stored result (replayed = true) without executing again. The same id with a
+   * different payload fails with ALREADY_EXISTS; a retry while the first call is still running fails
+   * with ABORTED (retry later to get its result). A request refused before it ran (INVALID_ARGUMENT,
+   * RESOURCE_EXHAUSTED) does not use up its id.
    *
    * @generated from field: string request_id = 1;
    */
   requestId: string;
 
   /**
+   * Every command is validated before any runs: a bad one fails the whole request with INVALID_ARGUMENT
+   * naming the field (e.g. "commands[3].place_order.items[0].quantity"). Too many commands, distinct
+   * aggregates or encoded bytes fail it with RESOURCE_EXHAUSTED. Both write nothing.
+   *
    * @generated from field: repeated conveyor.command.v1.Command commands = 2;
    */
   commands: Command[];
@@ -56,6 +64,7 @@ export type BatchOptions = Message<"conveyor.command.v1.BatchOptions"> & {
 
   /**
    * How many aggregate groups may run at once, each on its own connection. 0: the server default.
+   * Capped at the server's maximum; all-or-nothing mode runs the groups one after another.
    *
    * @generated from field: uint32 parallelism = 2;
    */
@@ -89,11 +98,15 @@ export type AggregateResult = Message<"conveyor.command.v1.AggregateResult"> & {
   success: boolean;
 
   /**
+   * Fewer than commands_processed when a command changed nothing (e.g. an execution date set again).
+   *
    * @generated from field: uint32 events_generated = 4;
    */
   eventsGenerated: number;
 
   /**
+   * The group's commands that were applied: all of them on success, 0 on failure.
+   *
    * @generated from field: uint32 commands_processed = 5;
    */
   commandsProcessed: number;
@@ -116,7 +129,7 @@ export type AggregateResult = Message<"conveyor.command.v1.AggregateResult"> & {
   failedCommandIndex?: number | undefined;
 
   /**
-   * The aggregate's version after the group (unchanged on failure).
+   * The aggregate's version after the group; on failure, the version it had (0: it does not exist).
    *
    * @generated from field: int64 version = 9;
    */
@@ -147,6 +160,8 @@ export type BatchExecuteResponse = Message<"conveyor.command.v1.BatchExecuteResp
   success: boolean;
 
   /**
+   * One per aggregate, in order of the aggregate's first command in the request.
+   *
    * @generated from field: repeated conveyor.command.v1.AggregateResult results = 3;
    */
   results: AggregateResult[];
@@ -192,7 +207,8 @@ export type BatchExecuteStreamResponse = Message<"conveyor.command.v1.BatchExecu
    */
   message: {
     /**
-     * One aggregate group's result, sent as soon as its transaction ends.
+     * One aggregate group's result, sent as soon as its transaction ends (so in completion order;
+     * all-or-nothing: all of them once the one transaction ends).
      *
      * @generated from field: conveyor.command.v1.AggregateResult result = 1;
      */
