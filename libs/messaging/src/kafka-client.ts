@@ -1,6 +1,10 @@
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
 
-/** A kafkajs client with quiet logging; kafkajs' own logs are noisy at INFO. */
-export function createKafka(clientId: string, brokers: string[]): Kafka {
-  return new Kafka({ clientId, brokers, logLevel: logLevel.WARN, retry: { retries: 10 } });
+/** A kafkajs client with quiet logging (kafkajs' own logs are noisy at INFO); `overrides` for tests and tuning. */
+export function createKafka(
+  clientId: string,
+  brokers: string[],
+  overrides: Partial<KafkaConfig> = {},
+): Kafka {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.WARN, retry: { retries: 10 }, ...overrides });
 }

@@ -25,7 +25,7 @@ export interface OutboxRelayOptions {
   failoverMs?: number;
   /** The pause before retrying a send that Kafka refused. */
   kafkaRetryMs?: number;
-  /** How often a watermark goes out while no events do. */
+  /** How soon a watermark follows a horizon that moved without events (requests that wrote nothing). */
   watermarkHeartbeatMs?: number;
   /** How often the leader logs its backlog and rate. */
   statsIntervalMs?: number;
@@ -42,7 +42,7 @@ const defaults = {
   pollMs: 500,
   failoverMs: 1000,
   kafkaRetryMs: 1000,
-  watermarkHeartbeatMs: 200,
+  watermarkHeartbeatMs: 50,
   statsIntervalMs: 10_000,
 };
 
@@ -134,8 +134,9 @@ async function publishWhileLeader(db: pg.Client, context: LeaderContext): Promis
       nextStatsAt = Date.now() + context.statsIntervalMs;
     }
     if (records.length === context.batchSize) continue;
-    await publishWatermark(context, horizon, records.length > 0);
-    if (records.length === 0) await context.wake.sleep(context.pollMs);
+    const watermarkOwed = await publishWatermark(context, horizon, records.length > 0);
+    if (records.length === 0)
+      await context.wake.sleep(watermarkOwed ? context.watermarkHeartbeatMs : context.pollMs);
   }
 }
 
@@ -144,6 +145,7 @@ async function sendAcknowledged(context: LeaderContext, records: Parameters<type
     await context.producer.sendBatch({ acks: -1, topicMessages: relayMessages(records, context.topics) });
     return true;
   } catch (error) {
+    context.stats.sendFailed();
     context.logger.warn(
       { err: error, rows: records.length },
       "Kafka did not acknowledge the batch; retrying",
@@ -155,9 +157,10 @@ async function sendAcknowledged(context: LeaderContext, records: Parameters<type
 
 async function publishWatermark(context: LeaderContext, horizon: bigint, publishedEvents: boolean) {
   try {
-    await context.watermarks.afterDrainedRound(horizon, publishedEvents);
+    return await context.watermarks.afterDrainedRound(horizon, publishedEvents);
   } catch (error) {
-    context.logger.warn({ err: error }, "could not publish a relay watermark; trying again next round");
+    context.logger.warn({ err: error }, "could not publish a relay watermark; trying again");
+    return true;
   }
 }
 

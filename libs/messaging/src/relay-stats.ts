@@ -7,6 +7,8 @@ export interface RelayStatsSnapshot {
   leader: boolean;
   /** Events this relay published since it started. */
   published: number;
+  /** Batches Kafka did not acknowledge (each is retried). */
+  failedSends: number;
   /** The backlog as last measured (rows waiting, age of the oldest), at each stats interval. */
   backlog: OutboxBacklog;
 }
@@ -14,13 +16,19 @@ export interface RelayStatsSnapshot {
 export interface RelayStats {
   setLeader(leader: boolean): void;
   published(count: number): void;
+  sendFailed(): void;
   /** Measures the backlog and logs it with the publish rate since the previous log. */
   log(db: ClientBase, logger: Logger): Promise<void>;
   snapshot(): RelayStatsSnapshot;
 }
 
 export function createRelayStats(): RelayStats {
-  const state: RelayStatsSnapshot = { leader: false, published: 0, backlog: { rows: 0, oldestAgeMs: 0 } };
+  const state: RelayStatsSnapshot = {
+    leader: false,
+    published: 0,
+    failedSends: 0,
+    backlog: { rows: 0, oldestAgeMs: 0 },
+  };
   let previous = { at: performance.now(), published: 0 };
   return {
     setLeader(leader) {
@@ -28,6 +36,9 @@ export function createRelayStats(): RelayStats {
     },
     published(count) {
       state.published += count;
+    },
+    sendFailed() {
+      state.failedSends += 1;
     },
     async log(db, logger) {
       state.backlog = await readOutboxBacklog(db);

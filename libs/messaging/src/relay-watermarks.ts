@@ -3,8 +3,11 @@ import { eventTopics, type Topics } from "./topics.ts";
 import { encodeWatermark, type PartitionOffset } from "./watermark-message.ts";
 
 export interface WatermarkPublisher {
-  /** Publishes `horizon` with the topics' current end offsets if it moved on and a watermark is due. */
-  afterDrainedRound(horizon: bigint, publishedEvents: boolean): Promise<void>;
+  /**
+   * Publishes `horizon` with the topics' current end offsets if it moved on and a watermark is due.
+   * Returns true while a later watermark is still owed (the horizon moved but the heartbeat was not due).
+   */
+  afterDrainedRound(horizon: bigint, publishedEvents: boolean): Promise<boolean>;
 }
 
 /**
@@ -23,7 +26,8 @@ export function createWatermarkPublisher(
   let lastAt = 0;
   return {
     async afterDrainedRound(horizon, publishedEvents) {
-      if (horizon <= last || (!publishedEvents && Date.now() - lastAt < heartbeatMs)) return;
+      if (horizon <= last) return false;
+      if (!publishedEvents && Date.now() - lastAt < heartbeatMs) return true;
       const offsets = await endOffsets(admin, eventTopics(topics));
       await producer.send({
         topic: topics.watermarks,
@@ -38,6 +42,7 @@ export function createWatermarkPublisher(
       });
       last = horizon;
       lastAt = Date.now();
+      return false;
     },
   };
 }
