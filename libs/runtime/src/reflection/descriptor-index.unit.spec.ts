@@ -55,6 +55,6 @@ describe("createDescriptorIndex", () => {
     const registry = createFileRegistry(create(FileDescriptorSetSchema, { file: files.reverse() }));
     expect(
       registry.getService("conveyor.query.v1.QueryService")?.methods.map((method) => method.name),
-    ).toEqual(["ExportOrders", "ExportTasks", "ExportUsers"]);
+    ).toEqual(QueryService.methods.map((method) => method.name));
   });
 });
