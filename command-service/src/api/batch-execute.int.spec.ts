@@ -97,7 +97,12 @@ describe("BatchExecute", () => {
       customerId: user,
       items: [{ sku: "SKU-1", quantity: 1, unitPriceMinor: 100n }],
     });
-    expect(envelopes[0]?.causationId).toBe(`${response.requestId}/0`);
+    const created = envelopes.find((e) => e.payload.case === "userCreated");
+    expect(created).toMatchObject({
+      aggregateId: user,
+      aggregateVersion: 1n,
+      causationId: `${response.requestId}/0`,
+    });
   });
 
   it("fails only the group whose command breaks an invariant, rolling back that group's earlier commands", async () => {

@@ -17,3 +17,18 @@ export function isForeignKeyViolation(error: unknown, constraint: string): boole
   const { code, constraint: violated } = pgErrorOf(error);
   return code === "23503" && violated === constraint;
 }
+
+/**
+ * The database could not be reached or dropped the connection: the operation may succeed when
+ * retried. SQLSTATE class 08 (connection exception) and 57P01-57P03 (shutdown, cannot connect now),
+ * or a socket error of the driver.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  const { code } = pgErrorOf(error);
+  if (code === undefined) return false;
+  return (
+    code.startsWith("08") ||
+    ["57P01", "57P02", "57P03"].includes(code) ||
+    /^E(CONN|PIPE|TIMEDOUT|HOSTUNREACH)/.test(code)
+  );
+}

@@ -12,30 +12,32 @@ const abandonedAfter = "15 minutes";
 
 const claim: Statement = {
   name: "claim-batch-request",
-  text: `WITH claim AS (
-      INSERT INTO batch_requests (request_id, payload_sha256) VALUES ($1, $2)
-      ON CONFLICT (request_id) DO UPDATE SET payload_sha256 = EXCLUDED.payload_sha256, claimed_at = now()
-      WHERE batch_requests.response IS NULL AND batch_requests.claimed_at < now() - $3::interval
-      RETURNING 1)
-    SELECT EXISTS (SELECT 1 FROM claim) AS claimed, earlier.payload_sha256, earlier.response
-    FROM (SELECT 1) AS one LEFT JOIN batch_requests AS earlier ON earlier.request_id = $1`,
+  text: `INSERT INTO batch_requests (request_id, payload_sha256) VALUES ($1, $2)
+    ON CONFLICT (request_id) DO UPDATE SET payload_sha256 = EXCLUDED.payload_sha256, claimed_at = now()
+    WHERE batch_requests.response IS NULL AND batch_requests.claimed_at < now() - $3::interval
+    RETURNING true AS claimed`,
 };
 
-interface ClaimRow {
-  claimed: boolean;
-  payload_sha256: Buffer | null;
-  response: Buffer | null;
-}
+// A statement of its own: the claim statement's snapshot may predate the conflicting claim it waited for.
+const earlier: Statement = {
+  name: "earlier-batch-request",
+  text: "SELECT payload_sha256, response FROM batch_requests WHERE request_id = $1",
+};
 
 /**
- * Claims a request id for one execution, in one statement: a new id (or an abandoned claim) is taken;
- * otherwise the earlier claim tells whether its stored response can be replayed.
+ * Claims a request id for one execution: a new id (or an abandoned claim) is taken; otherwise the
+ * earlier claim tells whether its stored response can be replayed. Two round trips only for a repeat.
  */
 export async function claimRequest(sql: Sql, requestId: string, payloadSha256: Uint8Array): Promise<Claim> {
-  const [row] = await sql.query<ClaimRow>(claim, [requestId, Buffer.from(payloadSha256), abandonedAfter]);
-  if (row!.claimed) return { kind: "claimed" };
-  if (!row!.payload_sha256?.equals(payloadSha256)) return { kind: "different-payload" };
-  return row!.response ? { kind: "completed", response: row!.response } : { kind: "in-progress" };
+  for (;;) {
+    const claimed = await sql.query(claim, [requestId, Buffer.from(payloadSha256), abandonedAfter]);
+    if (claimed.length > 0) return { kind: "claimed" };
+    const [row] = await sql.query<{ payload_sha256: Buffer; response: Buffer | null }>(earlier, [requestId]);
+    // No row: the earlier claim was released in between, so try to claim again.
+    if (!row) continue;
+    if (!row.payload_sha256.equals(payloadSha256)) return { kind: "different-payload" };
+    return row.response ? { kind: "completed", response: row.response } : { kind: "in-progress" };
+  }
 }
 
 const release: Statement = {

@@ -25,7 +25,10 @@ export async function loadSnapshots(
     types.map(async (type) => {
       const own = groups.filter((g) => g.aggregateType === type).map((g) => g.aggregateId);
       const needed = groups.flatMap((g) => g.dependencies.filter((d) => d.type === type).map((d) => d.id));
-      const states = await onConnection((sql) => loadStates(sql, type, own, needed, lock));
+      const states =
+        own.length + needed.length > 0
+          ? await onConnection((sql) => loadStates(sql, type, own, needed, lock))
+          : [];
       return [type, new Map(states.map((state) => [state.id, state]))] as const;
     }),
   );
@@ -34,8 +37,7 @@ export async function loadSnapshots(
 
 async function loadStates(sql: Sql, type: AggregateTypeName, own: string[], needed: string[], lock: boolean) {
   const kind = aggregateKinds[type];
-  if (!lock)
-    return own.length + needed.length > 0 ? kind.load(sql, [...new Set([...own, ...needed])], false) : [];
+  if (!lock) return kind.load(sql, [...new Set([...own, ...needed])], false);
   const locked = own.length > 0 ? await kind.load(sql, own, true) : [];
   return needed.length > 0 ? [...locked, ...(await kind.load(sql, needed, false))] : locked;
 }
