@@ -4,7 +4,7 @@ import { aggregateOfTopic, type Topics } from "@conveyor/messaging";
 import type { EventEnvelope } from "@conveyor/proto/conveyor/events/v1/events_pb";
 import type { AggregateType } from "@conveyor/proto/conveyor/types/v1/types_pb";
 import { applyEvents } from "./apply-events.ts";
-import { isRetriableDatabaseError } from "./db-errors.ts";
+import { DatabaseUnreachable, isRetriableDatabaseError } from "./db-errors.ts";
 import { sendDeadLetters, type DeadLetter } from "./dead-letters.ts";
 import { decodeMessages } from "./decode-messages.ts";
 import { claimPosition, savePosition } from "./partition-position.ts";
@@ -35,7 +35,9 @@ export type BatchOutcome =
  * Availability errors (connection lost, deadlock) are thrown for the caller to pause and retry.
  */
 export async function projectBatch(context: BatchContext, batch: PartitionBatch): Promise<BatchOutcome> {
-  const db = await context.pool.connect();
+  const db = await context.pool.connect().catch((error: unknown) => {
+    throw new DatabaseUnreachable(`cannot connect to the read database: ${String(error)}`, { cause: error });
+  });
   try {
     await db.query("BEGIN");
     const outcome = await projectInTransaction(db, context, batch);
