@@ -25,7 +25,7 @@ export function isForeignKeyViolation(error: unknown, constraint: string): boole
  */
 export function isConnectionFailure(error: unknown): boolean {
   const { code } = pgErrorOf(error);
-  if (code === undefined) return false;
+  if (typeof code !== "string") return false;
   return (
     code.startsWith("08") ||
     ["57P01", "57P02", "57P03"].includes(code) ||
