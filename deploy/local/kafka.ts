@@ -20,7 +20,7 @@ export interface KafkaCluster {
   brokers: string[];
   /** The broker process, when we started it. */
   server?: ManagedProcess;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface LocalBrokerOptions extends BrokerPorts {

@@ -13,7 +13,7 @@ export interface PostgresDatabases {
   adminUrl: string;
   /** The embedded server, when we started it. */
   server?: ManagedProcess;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface PostgresOptions {
