@@ -18,6 +18,8 @@ export interface ProjectorOptions {
   maxDatabaseBackoffMs?: number;
   /** How often the projector logs its lag and rate. */
   statsIntervalMs?: number;
+  /** How long the group waits for a silent member (e.g. a killed process) before handing its partitions on. */
+  sessionTimeoutMs?: number;
   /** Bytes fetched per partition and request: bigger batches, fewer transactions. */
   maxBytesPerPartition?: number;
 }
@@ -40,6 +42,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     maxBytesPerPartition: options.maxBytesPerPartition ?? 8 * 1024 * 1024,
     maxBytes: 64 * 1024 * 1024,
     maxWaitTimeInMs: 250,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
   });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   const admin = kafka.admin();
