@@ -61,6 +61,7 @@ describe("BatchExecute", () => {
     ]);
 
     expect(response.success).toBe(true);
+    expect(response.consistencyToken).toMatch(/^ct1\.\d+$/);
     expect(
       response.results.map((r) => [r.aggregateId, r.commandsProcessed, r.eventsGenerated, r.version]),
     ).toEqual([
@@ -267,7 +268,13 @@ describe("BatchExecute", () => {
     expect(results.map((r) => r.aggregateId).sort()).toEqual([task, broken].sort());
     expect(messages.at(-1)?.message).toMatchObject({
       case: "summary",
-      value: { success: false, succeededAggregates: 1, failedAggregates: 1, replayed: false },
+      value: {
+        success: false,
+        succeededAggregates: 1,
+        failedAggregates: 1,
+        replayed: false,
+        consistencyToken: expect.stringMatching(/^ct1\.\d+$/) as string,
+      },
     });
   });
 

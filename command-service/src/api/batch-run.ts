@@ -1,6 +1,7 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AlreadyExistsError, ConveyorError, InfrastructureError } from "@conveyor/errors";
+import { readConsistencyToken } from "@conveyor/messaging";
 import {
   BatchExecuteResponseSchema,
   type BatchExecuteRequest,
@@ -27,7 +28,8 @@ type OnConnection = <T>(work: (sql: Sql) => Promise<T>) => Promise<T>;
  * One BatchExecute: limits and validation first; then the request id is claimed, so a retry replays
  * the stored response instead of running again (a different payload under the same id is refused with
  * ALREADY_EXISTS, a retry while the first call still runs with ABORTED); then the batch runs and its
- * response is stored together with the audit row. `onResult` hears each group's result as it ends.
+ * response (with a consistency token read after its transactions committed) is stored together with the
+ * audit row. `onResult` hears each group's result as it ends.
  * A lost database connection surfaces as UNAVAILABLE, which clients may retry with the same id.
  */
 export async function runBatch(
@@ -44,7 +46,10 @@ export async function runBatch(
     const stored = await storedResponseOrClaim(onConnection, request.requestId, payloadSha256);
     if (stored) return stored;
     const results = await executeClaimed(deps, onConnection, request, onResult);
-    const response = toBatchResponse(request.requestId, results);
+    const token = await onConnection((sql) =>
+      readConsistencyToken((text) => sql.query({ name: "consistency-horizon", text }, [])),
+    );
+    const response = toBatchResponse(request.requestId, results, token);
     const audit = {
       principal,
       executedAt,

@@ -28,7 +28,11 @@ export function toAggregateResultMessage(result: AggregateResult): AggregateResu
   });
 }
 
-export function toBatchResponse(requestId: string, results: AggregateResult[]): BatchExecuteResponse {
+export function toBatchResponse(
+  requestId: string,
+  results: AggregateResult[],
+  consistencyToken: string,
+): BatchExecuteResponse {
   const failed = results.filter((result) => !result.success).length;
   return create(BatchExecuteResponseSchema, {
     requestId,
@@ -36,6 +40,7 @@ export function toBatchResponse(requestId: string, results: AggregateResult[]): 
     results: results.map(toAggregateResultMessage),
     succeededAggregates: results.length - failed,
     failedAggregates: failed,
+    consistencyToken,
   });
 }
 
