@@ -35,7 +35,17 @@ export function openFailureSummary(path: string): FailureSummary {
       });
     },
     batch({ batch, requestId, lines }, code, message) {
-      write({ batch, requestId, errorCode: code, errorMessage: message, lines: [lines[0], lines.at(-1)] });
+      // A validation message starts with the field, e.g. "commands[3].create_task.month: ...".
+      const index = /^commands\[(\d+)\]/.exec(message)?.[1];
+      const line = index === undefined ? undefined : lines[Number(index)];
+      write({
+        batch,
+        requestId,
+        errorCode: code,
+        errorMessage: message,
+        lines: [lines[0], lines.at(-1)],
+        line,
+      });
     },
     async close() {
       out.end();

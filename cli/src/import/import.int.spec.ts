@@ -80,7 +80,7 @@ describe("conveyor import", () => {
         failedCommandIndex: 1,
         line: 5,
       }),
-      expect.objectContaining({ batch: 3, errorCode: "InvalidArgument", lines: [6, 7] }),
+      expect.objectContaining({ batch: 3, errorCode: "InvalidArgument", lines: [6, 7], line: 6 }),
     ]);
     expect(written.at(-1)).toMatch(/100% 6\/6 commands .* 1 failed aggregates\n$/);
     const rows = await server.rows<{ id: string }>("SELECT id FROM orders WHERE customer_id = $1", [user]);

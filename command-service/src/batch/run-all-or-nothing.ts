@@ -25,12 +25,11 @@ export async function runAllOrNothing(
   request: BatchRequest,
   groups: AggregateGroup[],
 ): Promise<AggregateResult[]> {
-  const groupsById = new Map(groups.map((group) => [group.aggregateId, group]));
   let snapshots: Snapshots | undefined;
   try {
     const results = await withSql(deps.dataSource, { transaction: true }, async (sql) => {
       snapshots = await loadSnapshots((work) => work(sql), groups, true);
-      return runInOrder(deps, sql, request.requestId, groups, groupsById, snapshots);
+      return runInOrder(deps, sql, request.requestId, groups, snapshots);
     });
     return groups.map((group) => results.get(group.aggregateId)!);
   } catch (error) {
@@ -53,9 +52,9 @@ async function runInOrder(
   sql: Sql,
   requestId: string,
   groups: AggregateGroup[],
-  groupsById: ReadonlyMap<string, AggregateGroup>,
   snapshots: Snapshots,
 ): Promise<Map<string, AggregateResult>> {
+  const groupsById = new Map(groups.map((group) => [group.aggregateId, group]));
   const results = new Map<string, AggregateResult>();
   const context = decideContext(snapshots, (id) => results.get(id));
   const inCycle = groups.find((group) => group.cycle);
