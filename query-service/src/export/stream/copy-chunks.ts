@@ -1,0 +1,55 @@
+import type { PoolClient } from "pg";
+import type { Chunker, ExportChunk } from "./chunker.ts";
+import { CopyOut } from "./copy-out.ts";
+
+/** Chunks held ready before the socket is paused: with ~32 KiB chunks, about 128 KiB per stream. */
+const READY_CHUNKS = 4;
+
+/**
+ * Runs one COPY and yields its chunks as the consumer asks for them. At most READY_CHUNKS wait in
+ * memory: then the socket is paused until the consumer takes one, so a slow client slows PostgreSQL
+ * down instead of filling this process. An abort (of `signal`) ends the iteration with its reason.
+ */
+export async function* copyChunks(
+  client: PoolClient,
+  sql: string,
+  chunker: Chunker,
+  signal: AbortSignal,
+): AsyncGenerator<ExportChunk> {
+  const ready: ExportChunk[] = [];
+  let wake: (() => void) | undefined;
+  let finished = false;
+  let failure: { error: unknown } | undefined;
+  const copy = new CopyOut(sql, (row) => chunker.onRow(row));
+  chunker.onChunk = (chunk) => {
+    ready.push(chunk);
+    if (ready.length >= READY_CHUNKS) copy.pause();
+    wake?.();
+  };
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    wake?.();
+  };
+  const onAbort = () => fail(signal.reason);
+  signal.addEventListener("abort", onAbort);
+  copy.done.then(() => ((finished = true), wake?.()), fail);
+  void client.query(copy);
+  try {
+    for (;;) {
+      if (failure) throw failure.error;
+      const chunk = ready.shift();
+      if (chunk) {
+        copy.resume();
+        yield chunk;
+      } else if (finished) {
+        chunker.flush();
+        if (ready.length === 0) return;
+      } else {
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    chunker.onChunk = undefined;
+  }
+}
