@@ -3,6 +3,8 @@ import { QueryService } from "@conveyor/proto/conveyor/query/v1/query_service_pb
 import { createLogger, startGrpcServer, type ServiceConfig } from "@conveyor/runtime";
 import { createKafka, topicsFor } from "@conveyor/messaging";
 import { queryRoutes } from "./api/query-routes.ts";
+import { createExportService } from "./export/export-service.ts";
+import { loadExportSettings } from "./export/export-settings.ts";
 import { startProjector } from "./projection/projector.ts";
 
 export interface RunningService {
@@ -27,10 +29,15 @@ export async function startQueryService(config: ServiceConfig): Promise<RunningS
     groupId: `${config.topicPrefix}.query-service.projector`,
     logger: logger.child({ component: "projector" }),
   });
+  const exports = createExportService({
+    databaseUrl: config.databaseUrl,
+    settings: loadExportSettings(),
+    logger,
+  });
   const server = await startGrpcServer({
     host: config.host,
     port: config.port,
-    routes: queryRoutes({ pool }),
+    routes: queryRoutes(exports.deps),
     services: [QueryService],
     logger,
   });
@@ -39,6 +46,7 @@ export async function startQueryService(config: ServiceConfig): Promise<RunningS
     port: server.port,
     async stop() {
       await server.close();
+      await exports.close();
       await projector.stop();
       await pool.end();
     },
