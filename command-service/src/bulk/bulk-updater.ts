@@ -60,7 +60,7 @@ async function updateAll<T, E, K extends keyof T>(
   options: BulkUpdateOptions,
 ): Promise<BulkResult> {
   const statement = updateStatement(operation, {
-    ...eventIds(operation, options),
+    ...eventIds(options),
     budget: options.maxAffected,
     range: null,
   });
@@ -84,7 +84,7 @@ async function updateByRanges<T, E, K extends keyof T>(
     const budget = options.maxAffected - committed.updated;
     const range: KeyRange = { after, size: options.rangeSize };
     try {
-      const statement = updateStatement(operation, { ...eventIds(operation, options), budget, range });
+      const statement = updateStatement(operation, { ...eventIds(options), budget, range });
       const [row] = await run<UpdateRow>(db, statement);
       const { result, wouldChange: inRange } = resultOf(row!);
       if (inRange > budget) throw tooManyAffected(committed.updated + inRange, options.maxAffected);
@@ -97,8 +97,9 @@ async function updateByRanges<T, E, K extends keyof T>(
   return committed;
 }
 
-function eventIds<T, E, K extends keyof T>(operation: BulkOperation<T, E, K>, options: BulkUpdateOptions) {
-  return { correlationId: options.requestId, causationId: `${options.requestId}/${operation.command.name}` };
+// A bulk update is one command (index 0 of its request), like the commands of a batch are <request>/<index>.
+function eventIds(options: BulkUpdateOptions) {
+  return { correlationId: options.requestId, causationId: `${options.requestId}/0` };
 }
 
 async function run<Row>(db: DataSource, statement: { text: string; values: unknown[] }): Promise<Row[]> {
