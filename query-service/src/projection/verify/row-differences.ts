@@ -22,18 +22,22 @@ export async function* rowDifferences(
 ): AsyncGenerator<RowDifference> {
   const left = expected[Symbol.asyncIterator]();
   const right = actual[Symbol.asyncIterator]();
-  let [e, a] = await Promise.all([left.next(), right.next()]);
-  while (!e.done || !a.done) {
-    if (a.done || (!e.done && e.value.id < a.value.id)) {
-      yield { table, id: e.value!.id, kind: "missing", expected: e.value! };
-      e = await left.next();
-    } else if (e.done || a.value.id < e.value.id) {
-      yield { table, id: a.value.id, kind: "unexpected", actual: a.value };
-      a = await right.next();
-    } else {
-      const fields = fieldDifferences(e.value, a.value);
-      if (fields.length > 0) yield { table, id: e.value.id, kind: "different", fields };
-      [e, a] = await Promise.all([left.next(), right.next()]);
+  const next = async (rows: AsyncIterator<ComparableRow>) => {
+    const result = await rows.next();
+    return result.done ? undefined : result.value;
+  };
+  let [e, a] = await Promise.all([next(left), next(right)]);
+  while (e || a) {
+    if (e && (!a || e.id < a.id)) {
+      yield { table, id: e.id, kind: "missing", expected: e };
+      e = await next(left);
+    } else if (a && (!e || a.id < e.id)) {
+      yield { table, id: a.id, kind: "unexpected", actual: a };
+      a = await next(right);
+    } else if (e && a) {
+      const fields = fieldDifferences(e, a);
+      if (fields.length > 0) yield { table, id: e.id, kind: "different", fields };
+      [e, a] = await Promise.all([next(left), next(right)]);
     }
   }
 }
