@@ -159,22 +159,27 @@ describe("BatchExecute", () => {
     ]);
   });
 
-  it("refuses an email another user already has, as an invariant of that group only", async () => {
-    const [first, second, third] = [newId(), newId(), newId()];
-    await execute([createUser(first)]);
-    const response = await execute([
-      updateUserEmail(second, "x@example.com"),
-      createUser(second),
-      createUser(third),
-    ]);
-    expect(response.results[0]?.errorCode).toBe(AggregateErrorCode.NOT_FOUND);
+  it("runs a group's commands in request order: an update before the creation finds nothing", async () => {
+    const user = newId();
+    const response = await execute([updateUserEmail(user, "early@example.com"), createUser(user)]);
+    expect(response.results[0]).toMatchObject({
+      errorCode: AggregateErrorCode.NOT_FOUND,
+      failedCommandIndex: 0,
+    });
+  });
 
-    const taken = await execute([updateUserEmail(third, `${first}@example.com`)]);
-    expect(taken.results[0]).toMatchObject({
-      success: false,
+  it("refuses an email another user already has, failing that group only", async () => {
+    const [first, second, third] = [newId(), newId(), newId()];
+    await execute([createUser(first), createUser(second)]);
+    const response = await execute([updateUserEmail(second, `${first}@example.com`), createUser(third)]);
+    expect(response.results.map((r) => r.success)).toEqual([false, true]);
+    expect(response.results[0]).toMatchObject({
       errorCode: AggregateErrorCode.INVARIANT_VIOLATION,
       errorMessage: expect.stringContaining("already in use") as string,
+      version: 1n,
     });
+    const [row] = await server.rows<{ email: string }>("SELECT email FROM users WHERE id = $1", [second]);
+    expect(row?.email).toBe(`${second}@example.com`);
   });
 
   describe("all-or-nothing", () => {
