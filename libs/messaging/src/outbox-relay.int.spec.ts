@@ -18,9 +18,9 @@ import {
   waitForMessages,
 } from "../../../test/harness/kafka.ts";
 import { waitFor } from "../../../test/harness/wait-for.ts";
-import { cuttableSocketFactory } from "../test/cuttable-network.ts";
-import { collectMessages } from "../test/message-collector.ts";
-import { insertTaskCreated, taskCreatedRow } from "../test/outbox-rows.ts";
+import { cuttableSocketFactory } from "./testing/cuttable-network.ts";
+import { collectMessages } from "./testing/message-collector.ts";
+import { insertTaskCreated, taskCreatedRow } from "./testing/outbox-rows.ts";
 
 const logger = createLogger("relay-test", { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent" });
 let database: TestDatabase;

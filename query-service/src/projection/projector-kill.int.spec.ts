@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { kafkaBrokers } from "../../../test/harness/kafka.ts";
 import { waitFor } from "../../../test/harness/wait-for.ts";
-import { newId, orderItemAdded, orderPlaced } from "../../test/event-messages.ts";
-import { createProjectorFixture, type ProjectorFixture } from "../../test/projector-fixture.ts";
+import { newId, orderItemAdded, orderPlaced } from "./testing/event-messages.ts";
+import { createProjectorFixture, type ProjectorFixture } from "./testing/projector-fixture.ts";
 
 const orders = 200;
 const itemsAdded = 99; // versions 2..100, each adds one line of `version` minor units
@@ -40,17 +40,21 @@ it("loses and doubles nothing when the projector is killed mid-work and another 
   }
   const total = orders * (itemsAdded + 1);
 
-  const child = spawn(process.execPath, ["--import", "tsx", "query-service/test/projector-process.ts"], {
-    cwd: new URL("../../../", import.meta.url).pathname,
-    env: {
-      ...process.env,
-      READ_DATABASE_URL: fixture.database.url,
-      KAFKA_BROKERS: kafkaBrokers().join(","),
-      KAFKA_TOPIC_PREFIX: fixture.topicPrefix,
-      GROUP_ID: fixture.groupId,
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "query-service/src/projection/testing/projector-process.ts"],
+    {
+      cwd: new URL("../../../", import.meta.url).pathname,
+      env: {
+        ...process.env,
+        READ_DATABASE_URL: fixture.database.url,
+        KAFKA_BROKERS: kafkaBrokers().join(","),
+        KAFKA_TOPIC_PREFIX: fixture.topicPrefix,
+        GROUP_ID: fixture.groupId,
+      },
+      stdio: "ignore",
     },
-    stdio: "ignore",
-  });
+  );
   const exited = new Promise((resolve) => child.once("exit", resolve));
   await waitFor(async () => (await appliedOffsets()) >= total / 10, {
     intervalMs: 5,

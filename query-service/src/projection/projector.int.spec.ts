@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { AggregateType } from "@conveyor/proto/conveyor/types/v1/types_pb";
-import { collectMessages } from "../../../libs/messaging/test/message-collector.ts";
+import { collectMessages } from "../../../libs/messaging/src/testing/message-collector.ts";
 import { waitFor } from "../../../test/harness/wait-for.ts";
 import {
   eventMessage,
@@ -13,8 +13,8 @@ import {
   taskCreated,
   userCreated,
   userEmailChanged,
-} from "../../test/event-messages.ts";
-import { createProjectorFixture, type ProjectorFixture } from "../../test/projector-fixture.ts";
+} from "./testing/event-messages.ts";
+import { createProjectorFixture, type ProjectorFixture } from "./testing/projector-fixture.ts";
 
 let fixture: ProjectorFixture | undefined;
 

@@ -8,7 +8,7 @@ import {
   orderCancelled,
   taskCompleted,
   taskCreated,
-} from "../../test/event-messages.ts";
+} from "./testing/event-messages.ts";
 import { evolveOrderRow, type OrderRow } from "./order-row.ts";
 import { evolveTaskRow, type TaskRow } from "./task-row.ts";
 import { foldEvents } from "./versioned-fold.ts";

@@ -1,9 +1,8 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { rowDifferences, type ComparableRow } from "./row-differences.ts";
 
-async function* rows(...list: ComparableRow[]) {
-  yield* list;
-}
+const rows = (...list: ComparableRow[]) => Readable.from(list) as AsyncIterable<ComparableRow>;
 
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

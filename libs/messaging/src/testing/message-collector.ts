@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { KafkaMessage } from "kafkajs";
-import { testConsumer } from "../../../test/harness/kafka.ts";
+import { testConsumer } from "../../../../test/harness/kafka.ts";
 
 export type CollectedMessage = KafkaMessage & { topic: string; partition: number };
 

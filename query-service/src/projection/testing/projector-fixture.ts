@@ -2,11 +2,11 @@ import pg from "pg";
 import { Partitioners, type Message, type Producer } from "kafkajs";
 import { createKafka, ensureWatermarkTopic, eventTopics, type Topics } from "@conveyor/messaging";
 import { createLogger } from "@conveyor/runtime";
-import { startProjector, type Projector } from "../src/projection/projector.ts";
-import { createReadDatabase } from "../../test/harness/migrated-databases.ts";
-import type { TestDatabase } from "../../test/harness/databases.ts";
-import { ensureTestTopics, kafkaBrokers, uniqueTopicPrefix } from "../../test/harness/kafka.ts";
-import { waitFor } from "../../test/harness/wait-for.ts";
+import { startProjector, type Projector } from "../projector.ts";
+import { createReadDatabase } from "../../../../test/harness/migrated-databases.ts";
+import type { TestDatabase } from "../../../../test/harness/databases.ts";
+import { ensureTestTopics, kafkaBrokers, uniqueTopicPrefix } from "../../../../test/harness/kafka.ts";
+import { waitFor } from "../../../../test/harness/wait-for.ts";
 
 /** A read database, the topics of a fresh prefix, a producer for them, and projectors to start. */
 export interface ProjectorFixture {

@@ -2,7 +2,7 @@
 import pg from "pg";
 import { createKafka, topicsFor } from "@conveyor/messaging";
 import { createLogger } from "@conveyor/runtime";
-import { startProjector } from "../src/projection/projector.ts";
+import { startProjector } from "../projector.ts";
 
 const env = process.env;
 const pool = new pg.Pool({ connectionString: env.READ_DATABASE_URL, max: 2 });
