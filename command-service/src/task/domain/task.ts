@@ -32,7 +32,7 @@ export function decideTask(task: Task | undefined, command: TaskCommand): TaskEv
     case "SetTaskExecutionDate": {
       // The bulk operation is the one home of "an execution date can't be set on a completed task".
       checkDate(command.executionDate);
-      const execution = setTaskExecutionDate(command.executionDate).execute(task);
+      const execution = setExecutionDate(command.executionDate).execute(task);
       return execution.changed ? [execution.event] : [];
     }
   }
@@ -57,6 +57,20 @@ export function evolveTask(task: Task | undefined, id: string, event: TaskEvent)
     case "TaskExecutionDateSet":
       return { ...existing(task), executionDate: event.executionDate, version };
   }
+}
+
+// Building the bulk command costs far more than applying it, and a batch tends to reuse a few dates.
+const setExecutionDateByTime = new Map<number, ReturnType<typeof setTaskExecutionDate>>();
+const maxCachedDates = 256;
+
+function setExecutionDate(date: Date) {
+  let command = setExecutionDateByTime.get(date.getTime());
+  if (!command) {
+    if (setExecutionDateByTime.size >= maxCachedDates) setExecutionDateByTime.clear();
+    command = setTaskExecutionDate(date);
+    setExecutionDateByTime.set(date.getTime(), command);
+  }
+  return command;
 }
 
 function checkMonth(month: number) {
