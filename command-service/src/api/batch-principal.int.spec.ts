@@ -25,7 +25,9 @@ describe("the audited principal", () => {
       requestId: newId(),
       commands: [createTask(newId())],
     });
-    const audit = await server.rows("SELECT principal FROM batch_audit WHERE batch_id = $1", [response.requestId]);
+    const audit = await server.rows("SELECT principal FROM batch_audit WHERE batch_id = $1", [
+      response.requestId,
+    ]);
     expect(audit).toEqual([{ principal: "alice@example.com" }]);
   });
 });
