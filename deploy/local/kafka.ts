@@ -48,13 +48,11 @@ export async function startKafkaBroker(options: LocalBrokerOptions): Promise<Kaf
     "set KAFKA_PORT (and KAFKA_CONTROLLER_PORT) to free ports, or KAFKA_BROKERS to use a running broker";
   await assertPortFree("127.0.0.1", options.port, "Kafka", hint);
   await assertPortFree("127.0.0.1", options.controllerPort, "Kafka controller", hint);
-  const lib = await kafkaJars();
-  const config = await writeConfig(options, lib);
-  const server = startProcess({
+  const server = await launchKafkaNode({
     name: "kafka",
-    command: java(),
-    args: [...jvmArgs(lib, config.log4j), "kafka.Kafka", config.server],
-    stopTimeoutMs: 30_000,
+    dir: options.dir,
+    properties: (dataDir) => serverProperties(dataDir, options),
+    clusterId: newClusterId(),
     onLine: options.onLine,
   });
   const brokers = [`127.0.0.1:${options.port}`];
@@ -71,31 +69,68 @@ export async function startKafkaBroker(options: LocalBrokerOptions): Promise<Kaf
   return { brokers, server, stop: () => server.stop() };
 }
 
-async function writeConfig(
-  options: LocalBrokerOptions,
-  lib: string,
-): Promise<{ server: string; log4j: string }> {
-  const dataDir = join(options.dir, "data");
-  await mkdir(join(options.dir, "logs"), { recursive: true });
+export interface KafkaNodeSpec {
+  /** Short name for logs and errors, e.g. "kafka-2". */
+  name: string;
+  /** Holds the config, the logs and the data. */
+  dir: string;
+  /** The server.properties text for the node's data folder. */
+  properties: (dataDir: string) => string;
+  /** Formats fresh storage with this id; every node of one cluster must share it. */
+  clusterId: string;
+  /** Heap and other JVM flags (default: 256 MiB initial, 1 GiB maximum heap). */
+  jvmOptions?: string[];
+  onLine?: (line: string) => void;
+}
+
+/**
+ * Writes a node's config, formats its storage on first use and starts its JVM, without waiting for it
+ * to serve: a node of a quorum serves only once enough of the others run.
+ */
+export async function launchKafkaNode(spec: KafkaNodeSpec): Promise<ManagedProcess> {
+  const lib = await kafkaJars();
+  const jvm = [...(spec.jvmOptions ?? ["-Xms256m", "-Xmx1g"]), ...classpathArgs(lib)];
+  const config = await writeConfig(spec, jvm);
+  return startProcess({
+    name: spec.name,
+    command: java(),
+    args: [...jvm, `-Dlog4j.configuration=file:${config.log4j}`, "kafka.Kafka", config.server],
+    stopTimeoutMs: 30_000,
+    onLine: spec.onLine,
+  });
+}
+
+/** A fresh KRaft cluster id (22 characters of base64url). */
+export function newClusterId(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+async function writeConfig(spec: KafkaNodeSpec, jvm: string[]): Promise<{ server: string; log4j: string }> {
+  const dataDir = join(spec.dir, "data");
+  await mkdir(join(spec.dir, "logs"), { recursive: true });
   const config = {
-    server: join(options.dir, "server.properties"),
-    log4j: join(options.dir, "log4j.properties"),
+    server: join(spec.dir, "server.properties"),
+    log4j: join(spec.dir, "log4j.properties"),
   };
-  await writeFile(config.server, serverProperties(dataDir, options));
-  await writeFile(config.log4j, log4jProperties(join(options.dir, "logs", "server.log")));
+  await writeFile(config.server, spec.properties(dataDir));
+  await writeFile(config.log4j, log4jProperties(join(spec.dir, "logs", "server.log")));
   const formatted = await stat(join(dataDir, "meta.properties")).then(
     () => true,
     () => false,
   );
-  if (!formatted) await formatStorage(lib, config);
+  if (!formatted) await formatStorage(jvm, config, spec.clusterId);
   return config;
 }
 
-/** KRaft storage is formatted once, with a fresh cluster id (22 characters of base64url). */
-async function formatStorage(lib: string, config: { server: string; log4j: string }): Promise<void> {
-  const clusterId = randomBytes(16).toString("base64url");
+/** KRaft storage is formatted once, with the cluster's id. */
+async function formatStorage(
+  jvm: string[],
+  config: { server: string; log4j: string },
+  clusterId: string,
+): Promise<void> {
   await run(java(), [
-    ...jvmArgs(lib, config.log4j),
+    ...jvm,
+    `-Dlog4j.configuration=file:${config.log4j}`,
     "kafka.tools.StorageTool",
     "format",
     "-t",
@@ -130,13 +165,6 @@ function java(): string {
   return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, "bin", "java") : "java";
 }
 
-function jvmArgs(lib: string, log4j: string): string[] {
-  return [
-    "-Xms256m",
-    "-Xmx1g",
-    "-Djava.awt.headless=true",
-    `-Dlog4j.configuration=file:${log4j}`,
-    "-cp",
-    `${lib}/*`,
-  ];
+function classpathArgs(lib: string): string[] {
+  return ["-Djava.awt.headless=true", "-cp", `${lib}/*`];
 }

@@ -21,6 +21,8 @@ export interface ProcessSpec {
 /** A child process we own: its output is kept for error messages and it is stopped, never orphaned. */
 export interface ManagedProcess {
   readonly name: string;
+  /** The operating system's process id (undefined if it could not start), e.g. to SIGKILL it in a fault test. */
+  readonly pid: number | undefined;
   /** Resolves once the process has ended, with how it ended ("exited with code 1", ...). */
   readonly exited: Promise<string>;
   isRunning(): boolean;
@@ -65,6 +67,7 @@ export function startProcess(spec: ProcessSpec): ManagedProcess {
   });
   return {
     name: spec.name,
+    pid: child.pid,
     exited,
     isRunning: () => running,
     recentOutput: () => lines.join("\n"),
