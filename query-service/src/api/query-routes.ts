@@ -45,7 +45,12 @@ export function queryRoutes(deps: ExportDeps) {
       const options = request.options;
       const shape = { byteFormat: isByteFormat(options?.format ?? 0), json: isJson(context) };
       const messages = runExport(deps, { table, filter: filter(), options, mode, signal: context.signal });
-      for await (const message of messages) yield toResponse(schema, message, shape);
+      try {
+        for await (const message of messages) yield toResponse(schema, message, shape);
+      } catch (error) {
+        // Once the call is cancelled or past its deadline, the write errors that follow are echoes.
+        throw context.signal.aborted ? context.signal.reason : error;
+      }
     };
   return (router: ConnectRouter) =>
     router.service(

@@ -104,28 +104,39 @@ export class ExportSession {
     this.signal.throwIfAborted();
   }
 
+  /** Stops the session now: the socket is destroyed, and the connection and the slot are freed. */
   abort(reason: unknown): void {
     if (this.signal.aborted || this.closed) return;
     this.controller.abort(reason);
     this.client.connection.stream.destroy();
+    this.finish(new Error("export session aborted", { cause: reason }));
   }
 
   /**
-   * Commits (the transaction only read) and returns the connection, or drops it after an abort or
-   * when a COPY is still running (the consumer stopped early).
+   * Commits (the transaction only read) and returns the connection, or drops it when a COPY is still
+   * running (the consumer stopped early). Does nothing after an abort, which already freed everything.
    */
   async close(): Promise<void> {
     if (this.copying) this.abort(new Error("the export stream ended before its query"));
+    if (this.closed) return;
+    const failure = await this.client.query("COMMIT").then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    this.finish(failure);
+  }
+
+  private finish(failure: unknown): void {
     if (this.closed) return;
     this.closed = true;
     this.timers.forEach(clearTimeout);
     clearTimeout(this.idleTimer);
     this.options.signal.removeEventListener("abort", this.onRequestAbort);
-    let failure: unknown = this.signal.aborted ? this.signal.reason : undefined;
-    if (!failure) await this.client.query("COMMIT").catch((error: unknown) => (failure = error));
     // A dropped connection may still report errors while it closes: keep listening until it is gone.
     if (!failure) this.client.off("error", this.onConnectionError);
-    this.client.release(failure ? new Error("export session aborted", { cause: failure }) : undefined);
+    this.client.release(
+      failure ? (failure instanceof Error ? failure : new Error(String(failure))) : undefined,
+    );
     this.releaseSlot();
   }
 
