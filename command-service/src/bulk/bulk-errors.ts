@@ -15,10 +15,14 @@ export class BulkUpdateInterrupted extends Error {
   }
 }
 
-/** The max-affected guard: more aggregates would change than the caller allows. */
-export function tooManyAffected(wouldChange: number, maxAffected: number): InvariantViolation {
+/** The max-affected guard: more aggregates would change than the caller allows; `unwritten` says what was spared. */
+export function tooManyAffected(
+  wouldChange: number,
+  maxAffected: number,
+  unwritten = "nothing was written",
+): InvariantViolation {
   return new InvariantViolation(
-    `${wouldChange} aggregate(s) would change, more than max_affected ${maxAffected}; nothing was written`,
+    `${wouldChange} aggregate(s) would change, more than max_affected ${maxAffected}; ${unwritten}`,
   );
 }
 

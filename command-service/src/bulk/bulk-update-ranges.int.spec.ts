@@ -58,6 +58,7 @@ const changing = seeded.filter((t) => t.month === 3 && !t.completed && t.executi
 
 beforeEach(async () => {
   await db.query("DROP TRIGGER IF EXISTS refuse_one ON tasks");
+  await db.query("DROP TRIGGER IF EXISTS add_late_tasks ON tasks");
   await db.query("TRUNCATE tasks, outbox");
   await insertTasks(db, seeded);
 });
@@ -143,6 +144,41 @@ describe("key ranges", () => {
     const dated = (await loadTasks(db)).filter((t) => t.version === 2).map((t) => t.id);
     expect(dated).toEqual(changing.slice(0, 4).map((t) => t.id));
     expect(await loadOutbox(db)).toHaveLength(4);
+  });
+});
+
+describe("the max-affected guard across ranges", () => {
+  it("stops at the range that would exceed it when tasks appear after the first count", async () => {
+    // The first range's statement also creates five more matching tasks (after every other id), as a
+    // concurrent writer could: 15 would now change, against max_affected 10 counted before range 1.
+    await db.query(`
+      CREATE OR REPLACE FUNCTION add_late_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO tasks (id, title, month, category, completed, version)
+        SELECT ('ffffffff-0000-7000-8000-' || lpad(i::text, 12, '0'))::uuid, 'late', 3, 'ops', false, 1
+        FROM generate_series(1, 5) AS i
+        ON CONFLICT (id) DO NOTHING;
+        RETURN NULL;
+      END $$`);
+    await db.query(
+      "CREATE TRIGGER add_late_tasks AFTER UPDATE ON tasks FOR EACH STATEMENT EXECUTE FUNCTION add_late_tasks()",
+    );
+
+    const failure: unknown = await runBulkUpdate(db, operation, {
+      ...options,
+      maxAffected: 10,
+      rangeSize: 3,
+    }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(BulkUpdateInterrupted);
+    const interrupted = failure as BulkUpdateInterrupted;
+    expect(interrupted.committed).toMatchObject({ rangesCommitted: 3, updated: 9, eventsWritten: 9 });
+    expect(interrupted.cause).toEqual(
+      new InvariantViolation(
+        "12 aggregate(s) would change, more than max_affected 10; this range was not written",
+      ),
+    );
+    expect(await loadOutbox(db)).toHaveLength(9);
   });
 });
 

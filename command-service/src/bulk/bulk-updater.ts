@@ -87,7 +87,9 @@ async function updateByRanges<T, E, K extends keyof T>(
       const statement = updateStatement(operation, { ...eventIds(options), budget, range });
       const [row] = await run<UpdateRow>(db, statement);
       const { result, wouldChange: inRange } = resultOf(row!);
-      if (inRange > budget) throw tooManyAffected(committed.updated + inRange, options.maxAffected);
+      if (inRange > budget) {
+        throw tooManyAffected(committed.updated + inRange, options.maxAffected, "this range was not written");
+      }
       committed = addResults(committed, result);
       after = row!.range_end;
     } catch (error) {
