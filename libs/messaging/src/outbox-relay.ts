@@ -68,6 +68,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       admin,
       options.topics,
       settings.watermarkHeartbeatMs,
+      (error) => options.logger.warn({ err: error }, "could not publish a relay watermark; trying again"),
     );
     while (running) {
       try {
@@ -78,6 +79,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         await wake.sleep(settings.failoverMs);
       }
     }
+    await watermarks.settle();
     await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
   })();
   return {
@@ -134,7 +136,7 @@ async function publishWhileLeader(db: pg.Client, context: LeaderContext): Promis
       nextStatsAt = Date.now() + context.statsIntervalMs;
     }
     if (records.length === context.batchSize) continue;
-    const watermarkOwed = await publishWatermark(context, horizon, records.length > 0);
+    const watermarkOwed = context.watermarks.offer(horizon, records.length > 0);
     if (records.length === 0)
       await context.wake.sleep(watermarkOwed ? context.watermarkHeartbeatMs : context.pollMs);
   }
@@ -152,15 +154,6 @@ async function sendAcknowledged(context: LeaderContext, records: Parameters<type
     );
     await context.wake.sleep(context.kafkaRetryMs);
     return false;
-  }
-}
-
-async function publishWatermark(context: LeaderContext, horizon: bigint, publishedEvents: boolean) {
-  try {
-    return await context.watermarks.afterDrainedRound(horizon, publishedEvents);
-  } catch (error) {
-    context.logger.warn({ err: error }, "could not publish a relay watermark; trying again");
-    return true;
   }
 }
 

@@ -11,8 +11,11 @@ import { topicForAggregate, type Topics } from "./topics.ts";
  */
 export function relayMessages(records: OutboxRecord[], topics: Topics): TopicMessages[] {
   const byTopic = new Map<string, Message[]>();
-  const add = (topic: string, message: Message) =>
-    byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+  const add = (topic: string, message: Message) => {
+    const messages = byTopic.get(topic);
+    if (messages) messages.push(message);
+    else byTopic.set(topic, [message]);
+  };
   for (const record of records) {
     try {
       const envelope = envelopeOf(record);
