@@ -1,16 +1,28 @@
 import { randomBytes } from "node:crypto";
+import { cpus, loadavg } from "node:os";
+import type { DataSource } from "typeorm";
 import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
 import type { Command } from "@conveyor/proto/conveyor/command/v1/commands_pb";
-import { commandRoutes } from "../../command-service/src/api/command-routes.ts";
-import { migrateWriteDatabase, openWriteDatabase } from "../../command-service/src/infra/write-database.ts";
 import { createLogger, startGrpcServer } from "@conveyor/runtime";
 import { createGrpcJsClient, type GrpcJsClient } from "@conveyor/runtime/testing";
+import { commandRoutes } from "../../command-service/src/api/command-routes.ts";
+import { migrateWriteDatabase, openWriteDatabase } from "../../command-service/src/infra/write-database.ts";
 import { benchPostgres } from "./batch/bench-postgres.ts";
+import { cpuBetween, cpuTimeMs } from "./batch/cpu-time.ts";
 import { mixedWorkload } from "./batch/workload.ts";
 
 const aggregates = 100;
 const perAggregate = 10;
 const batchedRuns = 5;
+
+type Client = GrpcJsClient<typeof CommandService>;
+
+/** Wall time and CPU time of sending some commands. */
+interface Measurement {
+  commandsPerSecond: number;
+  /** CPU ms per 1,000 commands: this process (service and client) and the PostgreSQL backends. */
+  cpuPerThousand: { process: number; database: number };
+}
 
 /**
  * Batch section: 1,000 commands over 100 aggregates in one BatchExecute, against the same kind of
@@ -23,33 +35,23 @@ export async function run(): Promise<void> {
   await migrateWriteDatabase(database.url);
   const dataSource = await openWriteDatabase(database.url, 12);
   const logger = createLogger("bench", { LOG_LEVEL: "warn" });
+  const routes = commandRoutes({ dataSource, logger });
   const server = await startGrpcServer({
     host: "127.0.0.1",
     port: 0,
-    routes: commandRoutes({ dataSource, logger }),
+    routes,
     services: [CommandService],
     logger,
   });
   const client = createGrpcJsClient(CommandService, `127.0.0.1:${server.port}`);
   try {
-    await batched(client, mixedWorkload(20, perAggregate)); // warm-up: JIT, pooled connections
-    const batchedRates: number[] = [];
-    for (let i = 0; i < batchedRuns; i += 1)
-      batchedRates.push(await batched(client, mixedWorkload(aggregates, perAggregate)));
-    const oneByOneRate = await oneByOne(client, mixedWorkload(aggregates, perAggregate));
-    const batchedRate = median(batchedRates);
-    console.log(
-      `batch: ${aggregates * perAggregate} commands over ${aggregates} aggregates (${postgres.description})`,
-    );
-    console.log(
-      `  batched     ${format(batchedRate)} commands/s (median of ${batchedRuns}: ${batchedRates.map(format).join(", ")})`,
-    );
-    console.log(
-      `  one by one  ${format(oneByOneRate)} commands/s (one BatchExecute RPC per command, sequential)`,
-    );
-    console.log(
-      `  ratio       ${(batchedRate / oneByOneRate).toFixed(1)}x  (targets: 20,000 commands/s batched, >= 10x)`,
-    );
+    await measure(dataSource, client, mixedWorkload(20, perAggregate), sendBatched); // warm-up
+    const runs: Measurement[] = [];
+    for (let i = 0; i < batchedRuns; i += 1) {
+      runs.push(await measure(dataSource, client, mixedWorkload(aggregates, perAggregate), sendBatched));
+    }
+    const oneByOne = await measure(dataSource, client, mixedWorkload(aggregates, perAggregate), sendOneByOne);
+    report(postgres.description, runs, oneByOne);
   } finally {
     client.close();
     await server.close();
@@ -59,37 +61,61 @@ export async function run(): Promise<void> {
   }
 }
 
-async function batched(client: GrpcJsClient<typeof CommandService>, commands: Command[]): Promise<number> {
+async function measure(
+  dataSource: DataSource,
+  client: Client,
+  commands: Command[],
+  send: (client: Client, commands: Command[]) => Promise<void>,
+): Promise<Measurement> {
+  const cpuBefore = await cpuTimeMs(dataSource);
   const started = performance.now();
+  await send(client, commands);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuBetween(cpuBefore, await cpuTimeMs(dataSource));
+  const perThousand = (ms: number) => (ms * 1000) / commands.length;
+  return {
+    commandsPerSecond: commands.length / seconds,
+    cpuPerThousand: { process: perThousand(cpu.process), database: perThousand(cpu.database) },
+  };
+}
+
+async function sendBatched(client: Client, commands: Command[]): Promise<void> {
   const response = await client.batchExecute({
     requestId: `bench-${randomBytes(8).toString("hex")}`,
     commands,
   });
-  const seconds = (performance.now() - started) / 1000;
   if (!response.success)
-    throw new Error(
-      `bench batch failed: ${JSON.stringify(response.results.find((r) => !r.success)?.errorMessage)}`,
+    throw new Error(`bench batch failed: ${response.results.find((r) => !r.success)?.errorMessage}`);
+}
+
+async function sendOneByOne(client: Client, commands: Command[]): Promise<void> {
+  for (const command of commands) await sendBatched(client, [command]);
+}
+
+function report(server: string, runs: Measurement[], oneByOne: Measurement): void {
+  const batched = runs.toSorted((a, b) => a.commandsPerSecond - b.commandsPerSecond)[
+    Math.floor(runs.length / 2)
+  ]!;
+  const cores = cpus().length;
+  const line = (label: string, m: Measurement, note: string) => {
+    const { process, database } = m.cpuPerThousand;
+    const ceiling = (1000 * 1000) / ((process + database) / cores);
+    console.log(
+      `  ${label.padEnd(11)} ${format(m.commandsPerSecond).padStart(7)} commands/s  ${note}\n` +
+        `              CPU per 1,000 commands: ${format(process)} ms service+client, ${format(database)} ms PostgreSQL` +
+        ` (all ${cores} cores busy with nothing else: ~${format(ceiling)} commands/s)`,
     );
-  return commands.length / seconds;
+  };
+  console.log(`batch: ${aggregates * perAggregate} commands over ${aggregates} aggregates`);
+  console.log(`  server: ${server}; load average ${loadavg()[0]!.toFixed(1)} on ${cores} cores`);
+  line("batched", batched, `(median of ${runs.map((m) => format(m.commandsPerSecond)).join(", ")})`);
+  line("one by one", oneByOne, "(one BatchExecute RPC per command, sequential)");
+  const ratio = batched.commandsPerSecond / oneByOne.commandsPerSecond;
+  console.log(
+    `  ratio       ${ratio.toFixed(1)}x  (targets: 20,000 commands/s batched, at least 10x one by one)`,
+  );
 }
 
-async function oneByOne(client: GrpcJsClient<typeof CommandService>, commands: Command[]): Promise<number> {
-  const started = performance.now();
-  for (const command of commands) {
-    const response = await client.batchExecute({
-      requestId: `bench-${randomBytes(8).toString("hex")}`,
-      commands: [command],
-    });
-    if (!response.success) throw new Error(`bench command failed: ${response.results[0]?.errorMessage}`);
-  }
-  return commands.length / ((performance.now() - started) / 1000);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function format(rate: number): string {
-  return Math.round(rate).toLocaleString("en-US");
+function format(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
 }
