@@ -1,11 +1,13 @@
 import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
 import { createLogger, startGrpcServer, type ServiceConfig } from "@conveyor/runtime";
-import { createKafka, startOutboxRelay, topicsFor } from "@conveyor/messaging";
+import { createKafka, startOutboxRelay, topicsFor, type RelayStatsSnapshot } from "@conveyor/messaging";
 import { commandRoutes } from "./api/command-routes.ts";
 import { openWriteDatabase } from "./infra/write-database.ts";
 
 export interface RunningService {
   port: number;
+  /** The outbox relay's leadership, throughput and backlog (for metrics). */
+  relayStats(): RelayStatsSnapshot;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function startCommandService(config: ServiceConfig): Promise<Runnin
   logger.info({ port: server.port, host: config.host }, "listening");
   return {
     port: server.port,
+    relayStats: () => relay.stats(),
     async stop() {
       await server.close();
       await relay.stop();
