@@ -130,7 +130,7 @@ function resultOf(row: UpdateRow): { result: BulkResult; wouldChange: number } {
     updated,
     unchanged,
     skippedPrecondition: matched - unchanged - updated,
-    eventsWritten: Number(row.events_written),
+    eventsWritten: updated,
     rangesCommitted: 1,
   };
   return { result, wouldChange };

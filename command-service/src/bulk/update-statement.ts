@@ -24,13 +24,12 @@ export interface UpdateOptions {
   range: KeyRange | null;
 }
 
-/** One row: matched, precondition_failed, unchanged, updated, events_written, range_end (null: no range or the last). */
+/** One row: the counts, how many rows changed (each with one event), and range_end (null: no range or the last). */
 export interface UpdateRow {
   matched: string;
   precondition_failed: string;
   unchanged: string;
   updated: string;
-  events_written: string;
   range_end: string | null;
 }
 
@@ -59,7 +58,7 @@ export function updateStatement<T, E, K extends keyof T>(
   const rangeEnd = range ? "(SELECT upper FROM bounds)" : "NULL::uuid";
   const text = `WITH ${ctes.join(",\n")}
     SELECT matched, precondition_failed, unchanged, (SELECT count(*) FROM changed) AS updated,
-      (SELECT count(*) FROM events) AS events_written, ${rangeEnd} AS range_end
+      ${rangeEnd} AS range_end
     FROM counts`;
   return { text, values: scope.parameters.values };
 }
@@ -106,27 +105,36 @@ function changedCtes<T, E, K extends keyof T>(
 }
 
 // Each event variant (one per combination of the before-values the event reads) is computed in memory
-// by the command itself and joined in by those values. A row without a variant would insert a NULL
-// payload, which the outbox's NOT NULL refuses: the whole statement fails rather than lose an event.
+// by the command itself. An event that reads nothing has one variant, bound as constants; otherwise the
+// variants are joined in by those values. A row without a variant would insert a NULL payload, which
+// the outbox's NOT NULL refuses: the whole statement fails rather than lose an event. So every changed
+// row gets exactly one event, and the statement need not count them (RETURNING them to count would
+// materialize a row per event).
 function eventsCte<T, E, K extends keyof T>(scope: StatementScope<T, E, K>, options: UpdateOptions): string {
   const { command, table } = scope.operation;
   const fields = command.eventFields as ReadonlyArray<K & keyof T & string>;
   const rows = command.eventVariants().map(({ before, event }) => {
     const { eventType, payload } = scope.operation.wire(event);
     const keys = fields.map((field) => scope.sql.value(field, before[field] as never));
-    return `(${[...keys, scope.sql.bind(eventType, "text"), scope.sql.bind(JSON.stringify(payload), "jsonb")].join(", ")})`;
+    return [...keys, scope.sql.bind(eventType, "text"), scope.sql.bind(JSON.stringify(payload), "jsonb")];
   });
-  const columns = [...fields.map((_, i) => `before_${i}`), "event_type", "payload"];
-  const on =
+  // An event that reads no field has exactly one variant.
+  const [eventType, payload, from] =
     fields.length === 0
-      ? "TRUE"
-      : fields.map((_, i) => `variants.before_${i} = changed.before_${i}`).join(" AND ");
+      ? [rows[0]![0], rows[0]![1], "changed"]
+      : ["variants.event_type", "variants.payload", `changed LEFT JOIN ${variantsSql(rows, fields.length)}`];
   return `events AS (
     INSERT INTO outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, correlation_id, causation_id)
     SELECT (${scope.sql.bind(eventIdPrefix(), "text")} || lpad(to_hex(row_number() OVER ()), 8, '0'))::uuid,
-      ${scope.sql.bind(table.aggregateType, "text")}, changed.id, changed.version, variants.event_type, variants.payload,
+      ${scope.sql.bind(table.aggregateType, "text")}, changed.id, changed.version, ${eventType}, ${payload},
       ${scope.sql.bind(options.correlationId, "text")}, ${scope.sql.bind(options.causationId, "text")}
-    FROM changed LEFT JOIN (VALUES ${rows.join(", ")}) AS variants(${columns.join(", ")}) ON ${on}
-    RETURNING 1
+    FROM ${from}
   )`;
+}
+
+function variantsSql(rows: string[][], fields: number): string {
+  const keys = Array.from({ length: fields }, (_, i) => `before_${i}`);
+  const on = keys.map((key) => `variants.${key} = changed.${key}`).join(" AND ");
+  const values = rows.map((row) => `(${row.join(", ")})`).join(", ");
+  return `(VALUES ${values}) AS variants(${[...keys, "event_type", "payload"].join(", ")}) ON ${on}`;
 }
