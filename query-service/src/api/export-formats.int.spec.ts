@@ -104,7 +104,7 @@ describe("ExportOrders formats", () => {
       text.startsWith("order_id,order_date,status,customer_id,customer_email,customer_name,item_count,"),
     ).toBe(true);
     expect(text.endsWith("\r\n")).toBe(true);
-    const records = parse(csv, { columns: true, record_delimiter: "\r\n" }) as Record<string, string>[];
+    const records = parse<Record<string, string>>(csv, { columns: true, record_delimiter: "\r\n" });
     expect(records).toHaveLength(orders.length);
     records.forEach((record, i) => {
       const sql = orders[i]!;
@@ -181,23 +181,23 @@ describe("ExportTasks and ExportUsers formats", () => {
   });
 
   it("CSV spells booleans true/false, NULL as an empty field and text arrays as JSON", async () => {
-    const tasks = parse(
+    const tasks = parse<Record<string, string>>(
       await collectData(fixture.client.exportTasks({ options: { format: ExportFormat.CSV } })),
       {
         columns: true,
       },
-    ) as Record<string, string>[];
+    );
     expect(tasks.slice(0, 3).map((task) => [task.completed, task.execution_date])).toEqual([
       ["false", ""],
       ["false", "2025-01-03T00:00:00Z"],
       ["true", ""],
     ]);
-    const users = parse(
+    const users = parse<Record<string, string>>(
       await collectData(fixture.client.exportUsers({ options: { format: ExportFormat.CSV } })),
       {
         columns: true,
       },
-    ) as Record<string, string>[];
+    );
     expect(users.slice(0, 3).map((user) => JSON.parse(user.roles!) as unknown)).toEqual([
       ["admin"],
       ["ops", "a b", 'x"y,z'],

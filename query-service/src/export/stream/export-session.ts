@@ -134,9 +134,7 @@ export class ExportSession {
     this.options.signal.removeEventListener("abort", this.onRequestAbort);
     // A dropped connection may still report errors while it closes: keep listening until it is gone.
     if (!failure) this.client.off("error", this.onConnectionError);
-    this.client.release(
-      failure ? (failure instanceof Error ? failure : new Error(String(failure))) : undefined,
-    );
+    this.client.release(failure ? new Error("export session failed", { cause: failure }) : undefined);
     this.releaseSlot();
   }
 

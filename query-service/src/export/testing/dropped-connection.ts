@@ -1,9 +1,6 @@
 import http2 from "node:http2";
 import { create, toBinary } from "@bufbuild/protobuf";
-import {
-  ExportOrdersRequestSchema,
-  type ExportOrdersRequest,
-} from "@conveyor/proto/conveyor/query/v1/exports_pb";
+import { ExportOrdersRequestSchema } from "@conveyor/proto/conveyor/query/v1/exports_pb";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
 /**
@@ -16,10 +13,7 @@ export async function dropConnectionMidExport(
 ): Promise<void> {
   const session = http2.connect(`http://${address}`);
   session.on("error", () => {});
-  const message = toBinary(
-    ExportOrdersRequestSchema,
-    create(ExportOrdersRequestSchema, request) as ExportOrdersRequest,
-  );
+  const message = toBinary(ExportOrdersRequestSchema, create(ExportOrdersRequestSchema, request));
   const frame = Buffer.alloc(5 + message.length);
   frame.writeUInt32BE(message.length, 1);
   frame.set(message, 5);

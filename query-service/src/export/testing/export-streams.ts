@@ -1,4 +1,4 @@
-import type { ServerStream } from "@conveyor/runtime/testing";
+import { collect, type ServerStream } from "@conveyor/runtime/testing";
 
 /** Every message's `data` bytes, concatenated. */
 export async function collectData(stream: AsyncIterable<{ data: Uint8Array }>): Promise<Buffer> {
@@ -23,7 +23,7 @@ export async function streamError<T>(
   stream: AsyncIterable<T>,
 ): Promise<{ code: number; details: string; metadata?: unknown } | undefined> {
   try {
-    for await (const _message of stream);
+    await collect(stream);
     return undefined;
   } catch (error) {
     return error as { code: number; details: string };
