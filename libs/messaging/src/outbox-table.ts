@@ -19,6 +19,7 @@ interface BatchRow extends Partial<OutboxRecord> {
  * Reads the oldest `limit` committed rows still in the outbox. Rows stay until Kafka acknowledged them,
  * so picking "what is still there" (not "ids above the last one seen") never skips a transaction that
  * took a lower id but committed later. One statement, so the horizon and the rows share a snapshot.
+ * (Ordered by `outbox.id`: a bare `id` would name the output column `id::text` and sort as text, 10 before 9.)
  */
 export async function readOutboxBatch(db: ClientBase, limit: number): Promise<OutboxBatch> {
   const { rows } = await db.query<BatchRow>(
@@ -28,7 +29,7 @@ export async function readOutboxBatch(db: ClientBase, limit: number): Promise<Ou
          aggregate_version::float8 AS "aggregateVersion", event_type AS "eventType", payload,
          occurred_at AS "occurredAt", correlation_id AS "correlationId", causation_id AS "causationId",
          trace_context AS "traceContext"
-       FROM outbox ORDER BY id LIMIT $1) AS o ON true`,
+       FROM outbox ORDER BY outbox.id LIMIT $1) AS o ON true`,
     [limit],
   );
   const horizon = BigInt(rows[0]!.horizon);
