@@ -2,6 +2,7 @@ import { defineConfig } from "vitest/config";
 
 // Test tiers live in the file name: *.unit.spec.ts (no I/O), *.int.spec.ts (real PostgreSQL / Kafka),
 // *.e2e.spec.ts (the whole stack over gRPC). `npm test` runs all three; `npm run test:<tier>` one.
+// *.scale.spec.ts (a multi-process cluster, minutes of load and faults) runs only as `npm run test:scale`.
 const exclude = ["**/node_modules/**", ".cache/**"];
 export default defineConfig({
   test: {
@@ -25,6 +26,15 @@ export default defineConfig({
           globalSetup: ["test/harness/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: "scale",
+          include: ["**/*.scale.spec.ts"],
+          exclude,
+          testTimeout: 900_000,
+          hookTimeout: 600_000,
         },
       },
     ],
