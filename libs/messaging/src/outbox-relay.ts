@@ -5,6 +5,7 @@ import type { Logger } from "@conveyor/runtime";
 import { createRelayStats, type RelayStats, type RelayStatsSnapshot } from "./relay-stats.ts";
 import { acquireRelayLock } from "./relay-leadership.ts";
 import { relayMessages } from "./relay-messages.ts";
+import { advanceScanFloor, initialScanFloor } from "./scan-floor.ts";
 import { createWatermarkPublisher, type WatermarkPublisher } from "./relay-watermarks.ts";
 import { deletePublished, outboxChannel, readOutboxBatch } from "./outbox-table.ts";
 import type { Topics } from "./topics.ts";
@@ -125,11 +126,19 @@ async function leadWhileConnected(context: LeaderContext): Promise<void> {
 }
 
 async function publishWhileLeader(db: pg.Client, context: LeaderContext): Promise<void> {
+  // Per leadership: a new leader rescans from the first id once.
+  let scan = initialScanFloor;
   let nextStatsAt = Date.now() + context.statsIntervalMs;
   while (context.isRunning()) {
-    const { horizon, records } = await readOutboxBatch(db, context.batchSize);
+    const batch = await readOutboxBatch(db, context.batchSize, scan.floor);
+    const { horizon, records } = batch;
     if (records.length > 0 && !(await sendAcknowledged(context, records))) continue;
     if (records.length > 0) await deletePublished(db, records);
+    scan = advanceScanFloor(scan, {
+      ...batch,
+      drained: records.length < context.batchSize,
+      maxRead: records.length > 0 ? BigInt(records.at(-1)!.id) : undefined,
+    });
     context.stats.published(records.length);
     if (Date.now() >= nextStatsAt) {
       await context.stats.log(db, context.logger);

@@ -4,39 +4,53 @@ import type { OutboxRecord } from "./envelope-codec.ts";
 /** The channel the outbox's statement trigger notifies on every insert (delivered at commit). */
 export const outboxChannel = "conveyor_outbox";
 
-/** A batch of committed outbox rows and the transaction horizon of the snapshot that read them. */
+/** A batch of committed outbox rows and what the relay learns about the snapshot that read them. */
 export interface OutboxBatch {
-  /** Every write transaction with an id below this had ended when the batch was read. */
-  horizon: bigint;
   records: OutboxRecord[];
+  /** The outbox sequence's value, read just before the snapshot. */
+  sequenceValue: bigint;
+  /** The snapshot's xmin: every write transaction with an id below it had ended. */
+  horizon: bigint;
+  /** The snapshot's xmax: every transaction with an id below it had started. */
+  xmax: bigint;
 }
 
 interface BatchRow extends Partial<OutboxRecord> {
   horizon: string;
+  xmax: string;
 }
 
 /**
- * Reads the oldest `limit` committed rows still in the outbox. Rows stay until Kafka acknowledged them,
- * so picking "what is still there" (not "ids above the last one seen") never skips a transaction that
- * took a lower id but committed later. One statement, so the horizon and the rows share a snapshot.
+ * Reads the oldest `limit` committed rows with an id above `floor` (see scan-floor.ts) still in the
+ * outbox. Rows stay until Kafka acknowledged them, so picking "what is still there" (not "ids above the
+ * last one seen") never skips a transaction that took a lower id but committed later. The rows and the
+ * snapshot's bounds come from one statement; the sequence is read in the statement before it.
  * (Ordered by `outbox.id`: a bare `id` would name the output column `id::text` and sort as text, 10 before 9.)
  */
-export async function readOutboxBatch(db: ClientBase, limit: number): Promise<OutboxBatch> {
+export async function readOutboxBatch(db: ClientBase, limit: number, floor: bigint): Promise<OutboxBatch> {
+  // Before its first nextval, a sequence's last_value is the value it will hand out next.
+  const sequence = await db.query<{ value: string }>(
+    "SELECT (CASE WHEN is_called THEN last_value ELSE last_value - 1 END)::text AS value FROM outbox_id_seq",
+  );
   const { rows } = await db.query<BatchRow>(
-    `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon, o.*
-     FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+    `SELECT pg_snapshot_xmin(snapshot)::text AS horizon, pg_snapshot_xmax(snapshot)::text AS xmax, o.*
+     FROM (SELECT pg_current_snapshot() AS snapshot) AS s LEFT JOIN LATERAL (
        SELECT id::text, event_id AS "eventId", aggregate_type AS "aggregateType", aggregate_id AS "aggregateId",
          aggregate_version::float8 AS "aggregateVersion", event_type AS "eventType", payload,
          occurred_at AS "occurredAt", correlation_id AS "correlationId", causation_id AS "causationId",
          trace_context AS "traceContext"
-       FROM outbox ORDER BY outbox.id LIMIT $1) AS o ON true`,
-    [limit],
+       FROM outbox WHERE outbox.id > $2 ORDER BY outbox.id LIMIT $1) AS o ON true`,
+    [limit, floor.toString()],
   );
-  const horizon = BigInt(rows[0]!.horizon);
   const records = rows
     .filter((row) => row.id !== null)
-    .map(({ horizon: _, ...record }) => record as OutboxRecord);
-  return { horizon, records };
+    .map(({ horizon: _, xmax: __, ...record }) => record as OutboxRecord);
+  return {
+    records,
+    sequenceValue: BigInt(sequence.rows[0]!.value),
+    horizon: BigInt(rows[0]!.horizon),
+    xmax: BigInt(rows[0]!.xmax),
+  };
 }
 
 /** Removes rows Kafka has acknowledged: Kafka is the record of published events, the outbox only the backlog. */
