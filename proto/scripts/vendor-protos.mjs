@@ -11,8 +11,14 @@ const target = join(here, "..", "grpc");
 
 const copies = [
   [join(packageDir("grpc-health-check"), "proto/health/v1/health.proto"), "health/v1/health.proto"],
-  [join(packageDir("@grpc/reflection"), "build/proto/grpc/reflection/v1/reflection.proto"), "reflection/v1/reflection.proto"],
-  [join(packageDir("@grpc/reflection"), "build/proto/grpc/reflection/v1alpha/reflection.proto"), "reflection/v1alpha/reflection.proto"],
+  [
+    join(packageDir("@grpc/reflection"), "build/proto/grpc/reflection/v1/reflection.proto"),
+    "reflection/v1/reflection.proto",
+  ],
+  [
+    join(packageDir("@grpc/reflection"), "build/proto/grpc/reflection/v1alpha/reflection.proto"),
+    "reflection/v1alpha/reflection.proto",
+  ],
 ];
 for (const [from, to] of copies) {
   mkdirSync(dirname(join(target, to)), { recursive: true });
