@@ -61,7 +61,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let running = true;
   const isRunning = () => running;
   const loop = (async () => {
-    const producer = options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    // No kafkajs-internal retries: when a partition's leader moves during a send, kafkajs' retry skips
+    // the brokers that already answered and can report the batch acknowledged with that partition's
+    // messages unsent (kafkajs issue #1303). A failed send is re-sent whole by the loop below instead.
+    const producer = options.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 0 },
+    });
     const admin = options.kafka.admin();
     await connectKafka(producer, admin, options, wake, isRunning);
     const watermarks = createWatermarkPublisher(
