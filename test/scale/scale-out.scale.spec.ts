@@ -70,13 +70,15 @@ describe(`scale-out (process logs in ${logs.dir})`, () => {
       note(`killing ${projector.name} (${await killProcess(projector.server)}) after ${elapsed(started)}`);
       await phase(`load with ${projector.name} dead`);
       const [leader] = loggedRelayLeaders(cluster.commands);
+      const standby = cluster.commands.find((instance) => instance !== leader)!;
+      const killedAt = performance.now();
       note(
         `killing relay leader ${leader!.name} (${await killProcess(leader!.server)}) after ${elapsed(started)}`,
       );
-      const standby = cluster.commands.find((instance) => instance !== leader)!;
       await waitFor(() => standby.hasLogged(relayLeaderMessage), {
         description: `${standby.name} to take the relay lead`,
       });
+      note(`${standby.name} took the relay lead ${elapsed(killedAt)} after the kill`);
       expect(await relayLockHolders(cluster.postgres.writeUrl)).toBe(1);
       await phase(`load with ${leader!.name} dead`);
     } finally {

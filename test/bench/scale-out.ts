@@ -1,0 +1,95 @@
+import { Kafka, logLevel } from "kafkajs";
+import { migrateReadDatabase } from "@conveyor/query-service";
+import { startCluster, type Cluster } from "../../deploy/cluster/cluster.ts";
+import { startInstances } from "../../deploy/cluster/service-instances.ts";
+import { databaseUrl, ensureDatabase, withClient } from "../../deploy/local/postgres.ts";
+import { waitFor } from "../../deploy/local/wait-for.ts";
+import { insertTaskBurst } from "./pipeline/burst-rows.ts";
+
+const events = Number(process.env.BENCH_SCALE_EVENTS ?? 60_000);
+const instanceCounts = [1, 3];
+
+/**
+ * Scale-out section, on the three-broker cluster (topics at replication factor 3, 6 partitions):
+ * `events` TaskCreated rows written set-based, the relay's rate publishing them with acks=all, then the
+ * projection rate of 1 and of 3 query-service instances (one consumer group) replaying them into a fresh
+ * read database each. All processes share this machine's cores.
+ */
+export async function run(): Promise<void> {
+  const cluster = await startCluster({
+    commandInstances: 1,
+    queryInstances: 0,
+    postgresSettings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off" },
+  });
+  try {
+    await withClient(cluster.postgres.writeUrl, (db) => insertTaskBurst(db, events, "bench"));
+    const relaySeconds = await secondsUntil(async () => (await outboxRows(cluster)) === 0);
+    console.log(`scale-out: relay published ${events} events in ${relaySeconds.toFixed(1)} s`);
+    console.log(`  relay (1 active of 1), acks=all, RF 3: ${Math.round(events / relaySeconds)} events/s`);
+    for (const count of instanceCounts) {
+      const seconds = await projectionSeconds(cluster, count);
+      console.log(
+        `  projection, ${count} query-service instance(s): ${Math.round(events / seconds)} events/s`,
+      );
+    }
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** From the first projected row until all `events` are in a fresh read database, with `count` instances. */
+async function projectionSeconds(cluster: Cluster, count: number): Promise<number> {
+  const readUrl = databaseUrl(cluster.postgres.adminUrl, `bench_read_${count}`);
+  await ensureDatabase(readUrl);
+  await migrateReadDatabase(readUrl);
+  const env = {
+    ...process.env,
+    READ_DATABASE_URL: readUrl,
+    KAFKA_BROKERS: cluster.kafka.brokers.join(","),
+    KAFKA_TOPIC_PREFIX: cluster.topicPrefix,
+  };
+  const instances = await startInstances("query", count, env, () => undefined);
+  try {
+    await waitFor(async () => (await projectedTasks(readUrl)) > 0, {
+      timeoutMs: 120_000,
+      description: "a first row",
+    });
+    return await secondsUntil(async () => (await projectedTasks(readUrl)) >= events);
+  } finally {
+    await Promise.all(instances.map((instance) => instance.server.stop()));
+    await forgetGroup(cluster);
+  }
+}
+
+async function secondsUntil(condition: () => Promise<boolean>): Promise<number> {
+  const started = performance.now();
+  await waitFor(condition, { timeoutMs: 1_800_000, intervalMs: 250, description: "the bench condition" });
+  return (performance.now() - started) / 1000;
+}
+
+async function outboxRows(cluster: Cluster): Promise<number> {
+  return count(cluster.postgres.writeUrl, "SELECT count(*)::int AS n FROM outbox");
+}
+
+async function projectedTasks(readUrl: string): Promise<number> {
+  return count(readUrl, "SELECT count(*)::int AS n FROM read_tasks");
+}
+
+async function count(url: string, sql: string): Promise<number> {
+  return withClient(url, async (db) => (await db.query<{ n: number }>(sql)).rows[0]!.n);
+}
+
+/** Deletes the projector's consumer group, so the next run's instances read the topics from the start. */
+async function forgetGroup(cluster: Cluster): Promise<void> {
+  const admin = new Kafka({
+    clientId: "bench",
+    brokers: cluster.kafka.brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups([`${cluster.topicPrefix}.query-service.projector`]);
+  } finally {
+    await admin.disconnect();
+  }
+}
