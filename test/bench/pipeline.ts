@@ -167,7 +167,7 @@ async function sustainedLag(commandPort: number, readDb: pg.Client, writeDb: pg.
     const at = new Map(projected.rows.map((row) => [row.id, row.projected_ms]));
     const lags = rows.map((row) => at.get(row.id)! - row.created_ms).sort((a, b) => a - b);
     console.log(
-      `  sustained:  ${format(load.commands / load.seconds)} commands/s offered for ${load.seconds.toFixed(0)} s (${load.failedBatches} failed batches); write-to-read lag p50 ${percentile(lags, 0.5).toFixed(0)} ms, p99 ${percentile(lags, 0.99).toFixed(0)} ms, max ${lags.at(-1)!.toFixed(0)} ms (from the write transaction's start to the read row's insert)`,
+      `  sustained:  ${format(load.commands / load.issueSeconds)} commands/s offered for ${load.issueSeconds.toFixed(0)} s, ${format(load.commands / load.seconds)} commands/s served (${load.failedBatches} failed batches); write-to-read lag p50 ${percentile(lags, 0.5).toFixed(0)} ms, p99 ${percentile(lags, 0.99).toFixed(0)} ms, max ${lags.at(-1)!.toFixed(0)} ms (from the write transaction's start to the read row's insert)`,
     );
   } finally {
     client.close();

@@ -4,6 +4,9 @@ import type { GrpcJsClient } from "@conveyor/runtime/testing";
 
 export interface LoadResult {
   commands: number;
+  /** From the first call to the last one sent (the offered rate's window). */
+  issueSeconds: number;
+  /** From the first call to the last answer (the served rate's window). */
   seconds: number;
   failedBatches: number;
 }
@@ -48,9 +51,11 @@ export async function sustainedCreateTasks(
         ),
     );
   }
+  const issueSeconds = (performance.now() - started) / 1000;
   await Promise.all(calls);
   return {
     commands: batches * options.perBatch,
+    issueSeconds,
     seconds: (performance.now() - started) / 1000,
     failedBatches,
   };
