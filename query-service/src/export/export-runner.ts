@@ -80,6 +80,8 @@ export async function* runExport(deps: ExportDeps, request: ExportRequest): Asyn
         session.awaitingClient();
         yield { data: chunk.data, removedIds: chunk.removedIds, ...progress(deps, state, estimatedTotal) };
         session.clientReturned();
+        // The response holding chunk.data has been serialized by now (connect asks for the next message after).
+        chunker.recycle(chunk.data);
       }
     }
     yield final(deps, completed(state, snapshot), chunker.takeLeftover(), estimatedTotal);

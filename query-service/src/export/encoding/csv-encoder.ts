@@ -35,6 +35,8 @@ export function csvEncoder(columns: readonly Column[]): RowEncoder {
 
 function writeField(column: Column, index: number, row: CopyTextRow, out: OutputBuffer): void {
   switch (column.type) {
+    case "uuid":
+    case "enum":
     case "int32":
     case "int64":
       row.field(index);

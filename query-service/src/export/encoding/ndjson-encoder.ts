@@ -40,6 +40,8 @@ function writeValue(column: Column, index: number, row: CopyTextRow, out: Output
   switch (column.type) {
     case "int32":
       return out.copy(row.source, row.start, row.end);
+    case "uuid":
+    case "enum":
     case "int64":
       out.byte(QUOTE);
       out.copy(row.source, row.start, row.end);

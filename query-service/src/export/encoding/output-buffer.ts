@@ -1,17 +1,22 @@
+/** Spare buffers kept for reuse: the chunks queued and in flight, with room to spare. */
+const MAX_SPARES = 8;
+
 /** A growable byte buffer that encoders append to; `take()` hands out what was written and starts over. */
 export class OutputBuffer {
   bytes: Buffer;
   length = 0;
 
-  constructor(initialCapacity = 64 * 1024) {
-    this.bytes = Buffer.allocUnsafe(initialCapacity);
+  private readonly spares: Buffer[] = [];
+
+  constructor(private readonly capacity = 64 * 1024) {
+    this.bytes = Buffer.allocUnsafeSlow(capacity);
   }
 
   /** Makes room for `count` more bytes. */
   ensure(count: number): void {
     const needed = this.length + count;
     if (needed <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.bytes.length * 2));
+    const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.bytes.length * 2));
     this.bytes.copy(grown, 0, 0, this.length);
     this.bytes = grown;
   }
@@ -44,13 +49,20 @@ export class OutputBuffer {
   }
 
   /**
-   * A copy of the bytes written so far, which the caller owns; the buffer starts empty again and is
-   * reused (allocating a fresh one per chunk costs more in garbage collection than the copy).
+   * The bytes written so far; the buffer starts empty again on a spare one. Hand the taken bytes back
+   * with `recycle` once they have been sent: fresh 64 KiB buffers per message would pile up as
+   * garbage faster than V8 collects it.
    */
   take(): Buffer {
-    const taken = Buffer.allocUnsafeSlow(this.length);
-    this.bytes.copy(taken, 0, 0, this.length);
+    const taken = this.bytes.subarray(0, this.length);
+    this.bytes = this.spares.pop() ?? Buffer.allocUnsafeSlow(this.capacity);
     this.length = 0;
     return taken;
+  }
+
+  /** Takes back bytes that `take` returned and that nothing uses any more. */
+  recycle(taken: Buffer): void {
+    if (this.spares.length < MAX_SPARES && taken.byteOffset === 0 && taken.buffer.byteLength >= this.capacity)
+      this.spares.push(Buffer.from(taken.buffer));
   }
 }

@@ -80,6 +80,7 @@ function writeValue(
   row.field(index);
   const { source, start, end } = row;
   switch (column.type) {
+    case "uuid":
     case "text":
       if (end > start) writeBytesField(out, column.field, source, start, end);
       return;

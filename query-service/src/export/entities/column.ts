@@ -1,5 +1,5 @@
 /** How a read-model column is typed, which decides how each output format spells it. */
-export type ColumnType = "text" | "enum" | "int32" | "int64" | "bool" | "timestamp" | "text_array";
+export type ColumnType = "uuid" | "text" | "enum" | "int32" | "int64" | "bool" | "timestamp" | "text_array";
 
 /**
  * One exported column: its SQL expression, its name (CSV header, NDJSON key) and where it goes in the

@@ -8,7 +8,7 @@ export const orderTable: ExportTable = {
   table: "read_orders",
   key: "order_id",
   columns: [
-    { name: "order_id", sql: "order_id", type: "text", field: 1 },
+    { name: "order_id", sql: "order_id", type: "uuid", field: 1 },
     { name: "order_date", sql: "order_date", type: "timestamp", field: 2 },
     {
       name: "status",
@@ -17,7 +17,7 @@ export const orderTable: ExportTable = {
       field: 3,
       enumNames: ["PLACED", "PAID", "SHIPPED", "CANCELLED"],
     },
-    { name: "customer_id", sql: "customer_id", type: "text", field: 4 },
+    { name: "customer_id", sql: "customer_id", type: "uuid", field: 4 },
     { name: "customer_email", sql: "customer_email", type: "text", field: 5 },
     { name: "customer_name", sql: "customer_name", type: "text", field: 6 },
     { name: "item_count", sql: "item_count", type: "int32", field: 7 },

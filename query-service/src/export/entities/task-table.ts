@@ -6,7 +6,7 @@ export const taskTable: ExportTable = {
   table: "read_tasks",
   key: "task_id",
   columns: [
-    { name: "task_id", sql: "task_id", type: "text", field: 1 },
+    { name: "task_id", sql: "task_id", type: "uuid", field: 1 },
     { name: "title", sql: "title", type: "text", field: 2 },
     { name: "month", sql: "month", type: "int32", field: 3 },
     { name: "category", sql: "category", type: "text", field: 4 },

@@ -6,7 +6,7 @@ export const userTable: ExportTable = {
   table: "read_users",
   key: "user_id",
   columns: [
-    { name: "user_id", sql: "user_id", type: "text", field: 1 },
+    { name: "user_id", sql: "user_id", type: "uuid", field: 1 },
     { name: "email", sql: "email", type: "text", field: 2 },
     { name: "first_name", sql: "first_name", type: "text", field: 3 },
     { name: "last_name", sql: "last_name", type: "text", field: 4 },

@@ -69,6 +69,11 @@ export class Chunker {
     this.onChunk?.({ ...chunk, data: this.out.take() });
   }
 
+  /** Takes back a chunk's data once it has been sent (serialized into the response). */
+  recycle(data: Buffer): void {
+    this.out.recycle(data);
+  }
+
   /** Bytes prepended but not yet emitted (the header of an export that selected no rows). */
   takeLeftover(): Buffer {
     return this.out.take();
