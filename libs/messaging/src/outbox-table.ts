@@ -11,29 +11,31 @@ export interface OutboxBatch {
   sequenceValue: bigint;
   /** The snapshot's xmin: every write transaction with an id below it had ended. */
   horizon: bigint;
-  /** The snapshot's xmax: every transaction with an id below it had started. */
-  xmax: bigint;
+  /** Above the id of every transaction that drew an outbox id up to `sequenceValue`. */
+  drawnBelow: bigint;
 }
 
 interface BatchRow extends Partial<OutboxRecord> {
   horizon: string;
-  xmax: string;
 }
 
 /**
  * Reads the oldest `limit` committed rows with an id above `floor` (see scan-floor.ts) still in the
  * outbox. Rows stay until Kafka acknowledged them, so picking "what is still there" (not "ids above the
  * last one seen") never skips a transaction that took a lower id but committed later. The rows and the
- * snapshot's bounds come from one statement; the sequence is read in the statement before it.
+ * snapshot's horizon come from one statement; the sequence is read in the statement before it.
  * (Ordered by `outbox.id`: a bare `id` would name the output column `id::text` and sort as text, 10 before 9.)
  */
 export async function readOutboxBatch(db: ClientBase, limit: number, floor: bigint): Promise<OutboxBatch> {
-  // Before its first nextval, a sequence's last_value is the value it will hand out next.
-  const sequence = await db.query<{ value: string }>(
-    "SELECT (CASE WHEN is_called THEN last_value ELSE last_value - 1 END)::text AS value FROM outbox_id_seq",
+  // Before its first nextval, a sequence's last_value is the value it will hand out next. The xid this
+  // statement takes comes after every xid of a transaction that drew an id up to that value.
+  const sequence = await db.query<{ value: string; xid: string }>(
+    `SELECT (CASE WHEN is_called THEN last_value ELSE last_value - 1 END)::text AS value,
+       pg_current_xact_id()::text AS xid
+     FROM outbox_id_seq`,
   );
   const { rows } = await db.query<BatchRow>(
-    `SELECT pg_snapshot_xmin(snapshot)::text AS horizon, pg_snapshot_xmax(snapshot)::text AS xmax, o.*
+    `SELECT pg_snapshot_xmin(snapshot)::text AS horizon, o.*
      FROM (SELECT pg_current_snapshot() AS snapshot) AS s LEFT JOIN LATERAL (
        SELECT id::text, event_id AS "eventId", aggregate_type AS "aggregateType", aggregate_id AS "aggregateId",
          aggregate_version::float8 AS "aggregateVersion", event_type AS "eventType", payload,
@@ -44,12 +46,12 @@ export async function readOutboxBatch(db: ClientBase, limit: number, floor: bigi
   );
   const records = rows
     .filter((row) => row.id !== null)
-    .map(({ horizon: _, xmax: __, ...record }) => record as OutboxRecord);
+    .map(({ horizon: _, ...record }) => record as OutboxRecord);
   return {
     records,
     sequenceValue: BigInt(sequence.rows[0]!.value),
     horizon: BigInt(rows[0]!.horizon),
-    xmax: BigInt(rows[0]!.xmax),
+    drawnBelow: BigInt(sequence.rows[0]!.xid) + 1n,
   };
 }
 

@@ -1,11 +1,12 @@
 /**
- * What one relay round learned: the outbox sequence's value read just before its snapshot, the
- * snapshot's xmin (horizon) and xmax, whether it drained the outbox, and the highest id it read.
+ * What one relay round learned: the outbox sequence's value read just before its snapshot, a bound
+ * above the transaction id of every writer that drew an id up to that value, the snapshot's xmin
+ * (horizon), whether it drained the outbox, and the highest id it read.
  */
 export interface RoundFacts {
   sequenceValue: bigint;
+  drawnBelow: bigint;
   horizon: bigint;
-  xmax: bigint;
   drained: boolean;
   maxRead: bigint | undefined;
 }
@@ -16,7 +17,7 @@ export interface RoundFacts {
  */
 export interface ScanFloor {
   floor: bigint;
-  pending: { covered: bigint; xmax: bigint }[];
+  pending: { covered: bigint; drawnBelow: bigint }[];
 }
 
 export const initialScanFloor: ScanFloor = { floor: 0n, pending: [] };
@@ -24,8 +25,8 @@ export const initialScanFloor: ScanFloor = { floor: 0n, pending: [] };
 /**
  * The floor after a round whose batch was published. A round covers the ids up to the sequence value
  * it read (or its last id, when it hit its limit): every row there that its snapshot saw is published,
- * and every other one belongs to a transaction below the snapshot's xmax (outbox ids are drawn after
- * the transaction id). Once a later round's horizon passes that xmax, those transactions have ended, and
+ * and every other one belongs to a transaction below `drawnBelow` (outbox ids are drawn after the
+ * transaction id). Once a later round's horizon passes that bound, those transactions have ended, and
  * if that round covers as far, whatever they committed was in it: the ids become settled. Pure.
  */
 export function advanceScanFloor(state: ScanFloor, round: RoundFacts): ScanFloor {
@@ -36,11 +37,12 @@ export function advanceScanFloor(state: ScanFloor, round: RoundFacts): ScanFloor
   let floor = state.floor;
   const pending = [];
   for (const candidate of state.pending) {
-    if (candidate.xmax <= round.horizon && candidate.covered <= covered) {
+    if (candidate.drawnBelow <= round.horizon && candidate.covered <= covered) {
       if (candidate.covered > floor) floor = candidate.covered;
     } else pending.push(candidate);
   }
   const last = pending.at(-1);
-  if (covered > floor && (!last || covered > last.covered)) pending.push({ covered, xmax: round.xmax });
+  if (covered > floor && (!last || covered > last.covered))
+    pending.push({ covered, drawnBelow: round.drawnBelow });
   return { floor, pending: pending.filter((candidate) => candidate.covered > floor) };
 }
