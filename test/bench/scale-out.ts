@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from "node:os";
 import { Kafka, logLevel } from "kafkajs";
 import { migrateReadDatabase } from "@conveyor/query-service";
 import { startCluster, type Cluster } from "../../deploy/cluster/cluster.ts";
@@ -6,26 +7,39 @@ import { databaseUrl, ensureDatabase, withClient } from "../../deploy/local/post
 import { waitFor } from "../../deploy/local/wait-for.ts";
 import { insertTaskBurst } from "./pipeline/burst-rows.ts";
 
-const events = Number(process.env.BENCH_SCALE_EVENTS ?? 60_000);
+const events = Number(process.env.BENCH_SCALE_EVENTS ?? 20_000);
 const instanceCounts = [1, 3];
 
 /**
  * Scale-out section, on the three-broker cluster (topics at replication factor 3, 6 partitions):
- * `events` TaskCreated rows written set-based, the relay's rate publishing them with acks=all, then the
- * projection rate of 1 and of 3 query-service instances (one consumer group) replaying them into a fresh
- * read database each. All processes share this machine's cores.
+ * `events` TaskCreated rows written set-based before any relay runs, the rate at which one relay drains
+ * them with acks=all, then the projection rate of 1 and of 3 query-service instances (one consumer group)
+ * replaying them into a fresh read database each. All processes share this machine's cores.
  */
 export async function run(): Promise<void> {
   const cluster = await startCluster({
-    commandInstances: 1,
+    commandInstances: 0,
     queryInstances: 0,
     postgresSettings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off" },
   });
   try {
     await withClient(cluster.postgres.writeUrl, (db) => insertTaskBurst(db, events, "bench"));
-    const relaySeconds = await secondsUntil(async () => (await outboxRows(cluster)) === 0);
-    console.log(`scale-out: relay published ${events} events in ${relaySeconds.toFixed(1)} s`);
-    console.log(`  relay (1 active of 1), acks=all, RF 3: ${Math.round(events / relaySeconds)} events/s`);
+    const relays = await startInstances("command", 1, serviceEnv(cluster), () => undefined);
+    try {
+      // Timed from the end of the first round (the process start is not the relay's work).
+      const { rows: left } = await waitFor(
+        async () => {
+          const rows = await outboxRows(cluster);
+          return rows < events ? { rows } : undefined;
+        },
+        { timeoutMs: 180_000, description: "a first round" },
+      );
+      const relaySeconds = await secondsUntil(async () => (await outboxRows(cluster)) === 0);
+      console.log(`scale-out (${events} events, 6 partitions, RF 3, ${loadAverage()}):`);
+      console.log(`  relay (1 active), acks=all: ${Math.round(left / relaySeconds)} events/s`);
+    } finally {
+      await Promise.all(relays.map((relay) => relay.server.stop()));
+    }
     for (const count of instanceCounts) {
       const seconds = await projectionSeconds(cluster, count);
       console.log(
@@ -42,12 +56,7 @@ async function projectionSeconds(cluster: Cluster, count: number): Promise<numbe
   const readUrl = databaseUrl(cluster.postgres.adminUrl, `bench_read_${count}`);
   await ensureDatabase(readUrl);
   await migrateReadDatabase(readUrl);
-  const env = {
-    ...process.env,
-    READ_DATABASE_URL: readUrl,
-    KAFKA_BROKERS: cluster.kafka.brokers.join(","),
-    KAFKA_TOPIC_PREFIX: cluster.topicPrefix,
-  };
+  const env = { ...serviceEnv(cluster), READ_DATABASE_URL: readUrl };
   const instances = await startInstances("query", count, env, () => undefined);
   try {
     await waitFor(async () => (await projectedTasks(readUrl)) > 0, {
@@ -59,6 +68,20 @@ async function projectionSeconds(cluster: Cluster, count: number): Promise<numbe
     await Promise.all(instances.map((instance) => instance.server.stop()));
     await forgetGroup(cluster);
   }
+}
+
+function serviceEnv(cluster: Cluster): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    WRITE_DATABASE_URL: cluster.postgres.writeUrl,
+    KAFKA_BROKERS: cluster.kafka.brokers.join(","),
+    KAFKA_TOPIC_PREFIX: cluster.topicPrefix,
+  };
+}
+
+/** The machine's 1-minute load average: the other work the cores were doing. */
+function loadAverage(): string {
+  return `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
 }
 
 async function secondsUntil(condition: () => Promise<boolean>): Promise<number> {
