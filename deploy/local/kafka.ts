@@ -102,7 +102,9 @@ export async function launchKafkaNode(spec: KafkaNodeSpec): Promise<ManagedProce
 
 /** A fresh KRaft cluster id (22 characters of base64url). */
 export function newClusterId(): string {
-  return randomBytes(16).toString("base64url");
+  const id = randomBytes(16).toString("base64url");
+  // kafka-storage reads an id starting with "-" as an option and refuses to format.
+  return id.startsWith("-") ? newClusterId() : id;
 }
 
 async function writeConfig(spec: KafkaNodeSpec, jvm: string[]): Promise<{ server: string; log4j: string }> {
