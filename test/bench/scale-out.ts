@@ -7,8 +7,9 @@ import { databaseUrl, ensureDatabase, withClient } from "../../deploy/local/post
 import { waitFor } from "../../deploy/local/wait-for.ts";
 import { insertTaskBurst } from "./pipeline/burst-rows.ts";
 
-const events = Number(process.env.BENCH_SCALE_EVENTS ?? 20_000);
-const instanceCounts = [1, 3];
+const events = Number(process.env.BENCH_SCALE_EVENTS ?? 100_000);
+// The instance counts to compare, in this order (e.g. BENCH_SCALE_INSTANCES=3,1 to rule out a warm-cache edge).
+const instanceCounts = (process.env.BENCH_SCALE_INSTANCES ?? "1,3").split(",").map(Number);
 
 /**
  * Scale-out section, on the three-broker cluster (topics at replication factor 3, 6 partitions):
