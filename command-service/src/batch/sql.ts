@@ -50,3 +50,12 @@ async function sqlOf(runner: QueryRunner): Promise<Sql> {
     },
   };
 }
+
+/** Loads rows of `table` by id (`$1`, a uuid array) in id order, as a plain and a row-locking statement. */
+export function loadByIds(table: string, columns: string): { locked: Statement; unlocked: Statement } {
+  const statement = (lock: boolean): Statement => ({
+    name: `load-${table}${lock ? "-locked" : ""}`,
+    text: `SELECT ${columns} FROM ${table} WHERE id = ANY($1::uuid[]) ORDER BY id ${lock ? "FOR NO KEY UPDATE" : ""}`,
+  });
+  return { locked: statement(true), unlocked: statement(false) };
+}

@@ -1,5 +1,5 @@
 import type { Change } from "../batch/aggregate-kind.ts";
-import type { Sql, Statement } from "../batch/sql.ts";
+import { loadByIds, type Sql, type Statement } from "../batch/sql.ts";
 import { outboxColumns, outboxInsertColumns, outboxRowsSql } from "../outbox/outbox-event.ts";
 import type { Task } from "./domain/task-state.ts";
 
@@ -13,12 +13,10 @@ interface TaskRow {
   version: number;
 }
 
-const loadSql = (lock: boolean): Statement => ({
-  name: `load-tasks${lock ? "-locked" : ""}`,
-  text: `SELECT id, title, month, category, completed, execution_date, version::int AS version
-     FROM tasks WHERE id = ANY($1::uuid[]) ORDER BY id ${lock ? "FOR NO KEY UPDATE" : ""}`,
-});
-const load = { locked: loadSql(true), unlocked: loadSql(false) };
+const load = loadByIds(
+  "tasks",
+  "id, title, month, category, completed, execution_date, version::int AS version",
+);
 
 /** Loads the tasks that exist among `ids`, optionally locking their rows in id order. */
 export async function loadTasks(sql: Sql, ids: string[], lock: boolean): Promise<Task[]> {

@@ -1,7 +1,7 @@
 import { InvariantViolation } from "@conveyor/errors";
 import type { Change } from "../batch/aggregate-kind.ts";
 import { isUniqueViolation } from "../batch/pg-error.ts";
-import type { Sql, Statement } from "../batch/sql.ts";
+import { loadByIds, type Sql, type Statement } from "../batch/sql.ts";
 import { outboxColumns, outboxInsertColumns, outboxRowsSql } from "../outbox/outbox-event.ts";
 import type { User } from "./domain/user.ts";
 
@@ -15,12 +15,7 @@ interface UserRow {
   version: number;
 }
 
-const loadSql = (lock: boolean): Statement => ({
-  name: `load-users${lock ? "-locked" : ""}`,
-  text: `SELECT id, email, first_name, last_name, status, roles, version::int AS version
-    FROM users WHERE id = ANY($1::uuid[]) ORDER BY id ${lock ? "FOR NO KEY UPDATE" : ""}`,
-});
-const load = { locked: loadSql(true), unlocked: loadSql(false) };
+const load = loadByIds("users", "id, email, first_name, last_name, status, roles, version::int AS version");
 
 /** Loads the users that exist among `ids`, optionally locking their rows in id order. */
 export async function loadUsers(sql: Sql, ids: string[], lock: boolean): Promise<User[]> {
