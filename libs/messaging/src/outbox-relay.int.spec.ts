@@ -18,7 +18,7 @@ import {
   waitForMessages,
 } from "../../../test/harness/kafka.ts";
 import { waitFor } from "../../../test/harness/wait-for.ts";
-import { cuttableSocketFactory } from "./testing/cuttable-network.ts";
+import { cuttableNetwork } from "./testing/cuttable-network.ts";
 import { collectMessages } from "./testing/message-collector.ts";
 import { insertTaskCreated, taskCreatedRow } from "./testing/outbox-rows.ts";
 
@@ -168,9 +168,9 @@ describe("outbox relay", () => {
 
   it("keeps the backlog while Kafka is unreachable and drains it afterwards", async () => {
     const topics = await freshTopics("relay-outage");
-    let kafkaUp = true;
+    const network = cuttableNetwork();
     const kafka = createKafka("relay-outage", kafkaBrokers(), {
-      socketFactory: cuttableSocketFactory(() => kafkaUp),
+      socketFactory: network.socketFactory,
       logLevel: logLevel.NOTHING,
       retry: { retries: 1, initialRetryTime: 50 },
       requestTimeout: 2000,
@@ -179,12 +179,12 @@ describe("outbox relay", () => {
     await insertTaskCreated(db, [taskCreatedRow("before the outage")]);
     await waitFor(() => relay.stats().published === 1, { description: "the first event to go out" });
 
-    kafkaUp = false;
+    network.cut();
     await insertTaskCreated(db, [taskCreatedRow("during the outage")]);
     await waitFor(() => relay.stats().failedSends > 0, { description: "a send to fail" });
     expect(await outboxCount()).toBe(1);
 
-    kafkaUp = true;
+    network.restore();
     await waitFor(async () => (await outboxCount()) === 0, {
       timeoutMs: 60_000,
       description: "the backlog to drain",

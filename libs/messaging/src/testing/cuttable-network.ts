@@ -1,18 +1,22 @@
 import net from "node:net";
 import type { ISocketFactory } from "kafkajs";
 
+export interface CuttableNetwork {
+  socketFactory: ISocketFactory;
+  /** Drops every open connection at once and refuses new ones until `restore()`. */
+  cut(): void;
+  restore(): void;
+}
+
 /**
- * A kafkajs socket factory whose connections fail while `isUp()` is false: the broker stays up for
- * everyone else while this client sees an outage. A cut also drops the connections already open.
+ * A kafkajs socket factory whose connections can be cut: the broker stays up for everyone else while
+ * this client sees an outage. The cut is immediate, so no send can slip through on an open connection.
  */
-export function cuttableSocketFactory(isUp: () => boolean): ISocketFactory {
+export function cuttableNetwork(): CuttableNetwork {
   const open = new Set<net.Socket>();
-  const watcher = setInterval(() => {
-    if (!isUp()) for (const socket of open) socket.destroy(new Error("network cut by the test"));
-  }, 20);
-  watcher.unref();
-  return ({ host, port, onConnect }) => {
-    if (!isUp()) {
+  let up = true;
+  const socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
+    if (!up) {
       const refused = new net.Socket();
       setImmediate(() => refused.destroy(new Error("network cut by the test")));
       return refused;
@@ -21,5 +25,15 @@ export function cuttableSocketFactory(isUp: () => boolean): ISocketFactory {
     open.add(socket);
     socket.once("close", () => open.delete(socket));
     return socket;
+  };
+  return {
+    socketFactory,
+    cut() {
+      up = false;
+      for (const socket of open) socket.destroy(new Error("network cut by the test"));
+    },
+    restore() {
+      up = true;
+    },
   };
 }
