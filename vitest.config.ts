@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 // Test tiers live in the file name: *.unit.spec.ts (no I/O), *.int.spec.ts (real PostgreSQL / Kafka),
 // *.e2e.spec.ts (the whole stack over gRPC). `npm test` runs all three; `npm run test:<tier>` one.
 // *.scale.spec.ts (a multi-process cluster, minutes of load and faults) runs only as `npm run test:scale`.
+// *.hardening.spec.ts (faults, load, fuzzing) runs short in `npm test` and full in `npm run hardening`.
 const exclude = ["**/node_modules/**", ".cache/**"];
 export default defineConfig({
   test: {
@@ -26,6 +27,16 @@ export default defineConfig({
           globalSetup: ["test/harness/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: "hardening",
+          include: ["**/*.hardening.spec.ts"],
+          exclude,
+          globalSetup: ["test/harness/global-setup.ts", "test/hardening/figures-summary.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -23,7 +23,7 @@ interface Infrastructure {
   ready: Promise<TestServer<Endpoints>>;
 }
 
-// The int and e2e projects both name this file and vitest runs it once per project, in one process: the
+// The int, e2e and hardening projects all name this file and vitest runs it once per project, in one process: the
 // first setup starts the servers, the last teardown stops them.
 const shared = globalThis as { conveyorTestInfrastructure?: Infrastructure };
 
