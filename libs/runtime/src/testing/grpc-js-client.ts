@@ -55,15 +55,17 @@ type RawCall = (...args: unknown[]) => unknown;
 /**
  * Creates a real grpc-js client (HTTP/2, gRPC protocol) for `service` at `address` ("host:port"),
  * built with `grpc.makeGenericClientConstructor` and protobuf-es for (de)serialization.
- * Requests may be plain init objects; they are completed with `create`.
+ * Requests may be plain init objects; they are completed with `create`. `channelOptions` go to grpc-js,
+ * e.g. `{ "grpc.use_local_subchannel_pool": 1 }` for a connection of the client's own.
  */
 export function createGrpcJsClient<S extends DescService>(
   service: S,
   address: string,
   credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+  channelOptions?: grpc.ChannelOptions,
 ): GrpcJsClient<S> {
   const Client = grpc.makeGenericClientConstructor(serviceDefinition(service), service.typeName);
-  const client = new Client(address, credentials);
+  const client = new Client(address, credentials, channelOptions);
   const calls = service.methods.map((method) => [method.localName, bindCall(client, method)] as const);
   return { ...Object.fromEntries(calls), client, close: () => client.close() } as GrpcJsClient<S>;
 }
