@@ -7,6 +7,7 @@ import {
 import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
 import { QueryService } from "@conveyor/proto/conveyor/query/v1/query_service_pb";
 import { Health } from "@conveyor/proto/grpc/health/v1/health_pb";
+import { PermissionDenied } from "@conveyor/errors";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect, createGrpcJsClient } from "../testing/grpc-js-client.ts";
@@ -138,6 +139,46 @@ describe("startGrpcServer readMaxBytes", () => {
     } finally {
       commands.close();
       await small.close();
+    }
+  });
+});
+
+describe("startGrpcServer interceptors", () => {
+  it("runs app interceptors in order, and maps the errors they throw like handler errors", async () => {
+    const seen: string[] = [];
+    const guarded = await startStubServer({
+      interceptors: [
+        (next) => (request) => {
+          seen.push(`first:${request.method.name}`);
+          return next(request);
+        },
+        (next) => (request) => {
+          seen.push(`second:${request.method.name}`);
+          if (request.header.get("x-deny") === "yes") throw new PermissionDenied("denied by the test");
+          return next(request);
+        },
+      ],
+    });
+    const commands = createGrpcJsClient(CommandService, `127.0.0.1:${guarded.port}`);
+    try {
+      expect(await commands.bulkUpdate({ requestId: "r" })).toMatchObject({ updated: 2n });
+      const denied = new grpc.Metadata();
+      denied.set("x-deny", "yes");
+      const error = await commands.bulkUpdate({ requestId: "r" }, denied).then(
+        () => undefined,
+        (err: grpc.ServiceError) => err,
+      );
+      expect(error?.code).toBe(grpc.status.PERMISSION_DENIED);
+      expect(error?.details).toBe("denied by the test");
+      expect(seen).toEqual([
+        "first:BulkUpdate",
+        "second:BulkUpdate",
+        "first:BulkUpdate",
+        "second:BulkUpdate",
+      ]);
+    } finally {
+      commands.close();
+      await guarded.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { DescService } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { Health } from "@conveyor/proto/grpc/health/v1/health_pb";
 import { createErrorInterceptor } from "../errors/error-interceptor.ts";
@@ -28,6 +28,11 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** Largest accepted request message in bytes; larger ones fail with RESOURCE_EXHAUSTED. */
   readMaxBytes?: number;
+  /**
+   * App interceptors (auth, metrics), run in order inside the error interceptor: errors they throw
+   * go through `toConnectError` like handler errors.
+   */
+  interceptors?: Interceptor[];
 }
 
 /** A running server. */
@@ -55,7 +60,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     connectNodeAdapter({
       routes: allRoutes(options, health),
       readMaxBytes: options.readMaxBytes ?? DEFAULT_READ_MAX_BYTES,
-      interceptors: [createErrorInterceptor(options.logger)],
+      interceptors: [createErrorInterceptor(options.logger), ...(options.interceptors ?? [])],
       shutdownSignal: shutdown.signal,
     }),
   );
