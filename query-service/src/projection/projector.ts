@@ -44,7 +44,12 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     maxWaitTimeInMs: 250,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
   });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  // Dead letters only. No kafkajs-internal retries (kafkajs #1303 can drop messages on a leader change):
+  // sendDeadLetters re-sends a failed send whole.
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: 0 },
+  });
   const admin = kafka.admin();
   await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
   await ensureWatermarkTopic(admin, topics);
