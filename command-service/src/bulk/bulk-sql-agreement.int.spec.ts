@@ -1,12 +1,8 @@
 import { create } from "@bufbuild/protobuf";
 import fc from "fast-check";
-import type { DataSource } from "typeorm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FilterSchema } from "@conveyor/proto/conveyor/command/v1/bulk_pb";
-import { createWriteDatabase } from "../../../test/harness/migrated-databases.ts";
-import type { TestDatabase } from "../../../test/harness/databases.ts";
 import { filterSpecification } from "../api/bulk-filter-mapping.ts";
-import { openWriteDatabase } from "../infra/write-database.ts";
 import { runBulkUpdate } from "./bulk-updater.ts";
 import { filterTree } from "./testing/arbitraries.ts";
 import {
@@ -18,22 +14,14 @@ import {
   type AgreementCase,
 } from "./testing/agreement-cases.ts";
 import { loadOutbox } from "./testing/aggregate-rows.ts";
+import { writeDatabaseForFile } from "./testing/write-database-fixture.ts";
 
 // Random aggregates and random filter trees (hostile strings in every text value, dates on the filter
 // boundaries) against real PostgreSQL: the SQL form of every specification must select exactly what
 // its in-memory form accepts, and a bulk update must leave exactly the state, counts and events that
 // applying the command in memory to each aggregate gives.
 
-let database: TestDatabase;
-let db: DataSource;
-beforeAll(async () => {
-  database = await createWriteDatabase("bulk_agreement");
-  db = await openWriteDatabase(database.url, 2);
-});
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
-});
+const file = writeDatabaseForFile("bulk_agreement", 2);
 
 const runs = { numRuns: 40 };
 
@@ -55,7 +43,7 @@ function agreement<
         filter,
         testCase.parameter,
         async (aggregates, tree, parameter) => {
-          await testCase.reset(db, aggregates);
+          await testCase.reset(file.db, aggregates);
           const restriction = filterSpecification(create(FilterSchema, tree), testCase.mapper);
           const { command } = testCase.operation(parameter, restriction);
           for (const spec of [
@@ -65,7 +53,7 @@ function agreement<
             command.selection,
           ]) {
             const accepted = byId(aggregates.filter((aggregate) => spec.isSatisfiedBy(aggregate)));
-            expect(await selectIds(db, testCase.table, spec)).toEqual(
+            expect(await selectIds(file.db, testCase.table, spec)).toEqual(
               accepted.map((aggregate) => aggregate.id),
             );
           }
@@ -84,7 +72,7 @@ function agreement<
         testCase.parameter,
         rangeSize,
         async (aggregates, tree, parameter, size) => {
-          await testCase.reset(db, aggregates);
+          await testCase.reset(file.db, aggregates);
           const operation = testCase.operation(
             parameter,
             filterSpecification(create(FilterSchema, tree), testCase.mapper),
@@ -96,7 +84,7 @@ function agreement<
             sampleSize: 10,
             rangeSize: size,
           };
-          const result = await runBulkUpdate(db, operation, options);
+          const result = await runBulkUpdate(file.db, operation, options);
 
           const outcomes = aggregates.map((aggregate) => operation.command.classify(aggregate));
           const changed = aggregates.flatMap((aggregate) => {
@@ -108,7 +96,7 @@ function agreement<
             const change = changed.find((c) => c.before === aggregate);
             return change ? testCase.evolve(aggregate, change.event) : aggregate;
           });
-          expect(await testCase.load(db)).toEqual(byId(expectedState));
+          expect(await testCase.load(file.db)).toEqual(byId(expectedState));
 
           const count = (outcome: string) => outcomes.filter((o) => o === outcome).length;
           expect(result).toMatchObject({
@@ -126,7 +114,7 @@ function agreement<
             ...wireRow(operation.wire(event)),
             correlation_id: "agreement",
           }));
-          expect(await loadOutbox(db)).toEqual(byAggregateId(expectedEvents));
+          expect(await loadOutbox(file.db)).toEqual(byAggregateId(expectedEvents));
         },
       ),
       runs,
@@ -140,23 +128,23 @@ function agreement<
         filter,
         testCase.parameter,
         async (aggregates, tree, parameter) => {
-          await testCase.reset(db, aggregates);
+          await testCase.reset(file.db, aggregates);
           const operation = testCase.operation(
             parameter,
             filterSpecification(create(FilterSchema, tree), testCase.mapper),
           );
           const options = { requestId: "dry", dryRun: true, maxAffected: 1000, sampleSize: 3, rangeSize: 0 };
-          const preview = await runBulkUpdate(db, operation, options);
+          const preview = await runBulkUpdate(file.db, operation, options);
 
-          expect(await testCase.load(db)).toEqual(byId(aggregates));
-          expect(await loadOutbox(db)).toEqual([]);
+          expect(await testCase.load(file.db)).toEqual(byId(aggregates));
+          expect(await loadOutbox(file.db)).toEqual([]);
           const wouldChange = byId(
             aggregates.filter((aggregate) => operation.command.classify(aggregate) === "changed"),
           );
           expect(preview.sample.map((change) => change.aggregateId)).toEqual(
             wouldChange.slice(0, 3).map((a) => a.id),
           );
-          const done = await runBulkUpdate(db, operation, { ...options, dryRun: false });
+          const done = await runBulkUpdate(file.db, operation, { ...options, dryRun: false });
           expect({ ...preview, sample: [], eventsWritten: preview.updated, rangesCommitted: 1 }).toEqual(
             done,
           );

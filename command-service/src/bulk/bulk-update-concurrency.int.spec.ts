@@ -1,11 +1,7 @@
-import type { DataSource } from "typeorm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "@conveyor/runtime";
-import { createWriteDatabase } from "../../../test/harness/migrated-databases.ts";
-import type { TestDatabase } from "../../../test/harness/databases.ts";
 import { waitFor } from "../../../test/harness/wait-for.ts";
 import { executeBatch } from "../batch/batch-executor.ts";
-import { openWriteDatabase } from "../infra/write-database.ts";
 import { evolveTask, type TaskEvent } from "../task/domain/task.ts";
 import { taskInMonth } from "../task/domain/task-specifications.ts";
 import type { Task } from "../task/domain/task-state.ts";
@@ -24,22 +20,14 @@ import {
   type OutboxRow,
 } from "./testing/aggregate-rows.ts";
 import { heldBatchWrite } from "./testing/held-batch-write.ts";
+import { writeDatabaseForFile } from "./testing/write-database-fixture.ts";
 
 // Bulk updates against concurrent batch commands on the same rows: row locks serialize them, the
 // bulk update re-checks its whole selection on the latest row version, and nothing is lost.
 
-let database: TestDatabase;
-let db: DataSource;
-beforeAll(async () => {
-  database = await createWriteDatabase("bulk_concurrency");
-  db = await openWriteDatabase(database.url, 8);
-});
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
-});
+const file = writeDatabaseForFile("bulk_concurrency", 8);
 beforeEach(async () => {
-  await db.query("TRUNCATE tasks, users, orders, order_items, outbox");
+  await file.db.query("TRUNCATE tasks, users, orders, order_items, outbox");
 });
 
 const date = new Date("2026-03-01T09:00:00.000Z");
@@ -66,7 +54,7 @@ const task = (n: number, changes: Partial<Task> = {}): Task => ({
 function lockWaiters(count: number) {
   return waitFor(
     async () => {
-      const [row] = await db.query<Array<{ waiting: string }>>(
+      const [row] = await file.db.query<Array<{ waiting: string }>>(
         "SELECT count(*) AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
       );
       return Number(row!.waiting) >= count;
@@ -77,10 +65,10 @@ function lockWaiters(count: number) {
 
 describe("a bulk update that waits for a batch's row lock", () => {
   it("re-checks the precondition on the row the batch committed: a task completed meanwhile gets no date", async () => {
-    await insertTasks(db, [task(1), task(2)]);
-    const batch = heldBatchWrite(db, taskAggregate, id(1), { type: "CompleteTask" });
+    await insertTasks(file.db, [task(1), task(2)]);
+    const batch = heldBatchWrite(file.db, taskAggregate, id(1), { type: "CompleteTask" });
     await batch.written;
-    const bulk = runBulkUpdate(db, setTaskExecutionDateInBulk(date, taskInMonth(3)), options);
+    const bulk = runBulkUpdate(file.db, setTaskExecutionDateInBulk(date, taskInMonth(3)), options);
     await lockWaiters(1);
     batch.release();
     await batch.committed;
@@ -92,11 +80,11 @@ describe("a bulk update that waits for a batch's row lock", () => {
       unchanged: 0,
       eventsWritten: 1,
     });
-    expect(await loadTasks(db)).toEqual([
+    expect(await loadTasks(file.db)).toEqual([
       task(1, { completed: true, version: 2 }),
       task(2, { executionDate: date, version: 2 }),
     ]);
-    expect((await loadOutbox(db)).map(eventOf)).toEqual([
+    expect((await loadOutbox(file.db)).map(eventOf)).toEqual([
       [id(1), "2", "conveyor.events.v1.TaskCompleted"],
       [id(2), "2", "conveyor.events.v1.TaskExecutionDateSet"],
     ]);
@@ -104,17 +92,20 @@ describe("a bulk update that waits for a batch's row lock", () => {
 
   it("reports the status the batch committed as the previous status, at the next version", async () => {
     const user = { id: id(7), email: "a@x.de", firstName: "A", lastName: "B", roles: ["ops"], version: 1 };
-    await insertUsers(db, [{ ...user, status: "PENDING" }]);
-    const batch = heldBatchWrite(db, userAggregate, id(7), { type: "UpdateUserStatus", status: "ACTIVE" });
+    await insertUsers(file.db, [{ ...user, status: "PENDING" }]);
+    const batch = heldBatchWrite(file.db, userAggregate, id(7), {
+      type: "UpdateUserStatus",
+      status: "ACTIVE",
+    });
     await batch.written;
-    const bulk = runBulkUpdate(db, suspendUsersInBulk(userHasRole("ops")), options);
+    const bulk = runBulkUpdate(file.db, suspendUsersInBulk(userHasRole("ops")), options);
     await lockWaiters(1);
     batch.release();
     await batch.committed;
 
     expect(await bulk).toMatchObject({ matched: 1, updated: 1, eventsWritten: 1 });
-    expect(await loadUsers(db)).toEqual([{ ...user, status: "SUSPENDED", version: 3 }]);
-    expect((await loadOutbox(db)).map((row) => [row.aggregate_version, row.payload])).toEqual([
+    expect(await loadUsers(file.db)).toEqual([{ ...user, status: "SUSPENDED", version: 3 }]);
+    expect((await loadOutbox(file.db)).map((row) => [row.aggregate_version, row.payload])).toEqual([
       ["2", { status: "USER_STATUS_ACTIVE", previousStatus: "USER_STATUS_PENDING" }],
       ["3", { status: "USER_STATUS_SUSPENDED", previousStatus: "USER_STATUS_ACTIVE" }],
     ]);
@@ -123,8 +114,8 @@ describe("a bulk update that waits for a batch's row lock", () => {
 
 describe("a batch that comes while a bulk update holds the rows", () => {
   it("waits, then applies its command on top of the bulk update's change: no lost update", async () => {
-    await insertTasks(db, [task(1)]);
-    const runner = db.createQueryRunner();
+    await insertTasks(file.db, [task(1)]);
+    const runner = file.db.createQueryRunner();
     await runner.startTransaction();
     const operation = setTaskExecutionDateInBulk(date, taskInMonth(3));
     const statement = updateStatement(operation, {
@@ -135,7 +126,7 @@ describe("a batch that comes while a bulk update holds the rows", () => {
     });
     await runner.query(statement.text, statement.values);
     const batch = executeBatch(
-      { dataSource: db, logger: createLogger("test", { LOG_LEVEL: "silent" }) },
+      { dataSource: file.db, logger: createLogger("test", { LOG_LEVEL: "silent" }) },
       {
         requestId: "batch",
         mode: "PER_AGGREGATE",
@@ -150,18 +141,18 @@ describe("a batch that comes while a bulk update holds the rows", () => {
     await runner.release();
 
     expect(await batch).toMatchObject([{ success: true, version: 3 }]);
-    expect(await loadTasks(db)).toEqual([task(1, { completed: true, executionDate: date, version: 3 })]);
+    expect(await loadTasks(file.db)).toEqual([task(1, { completed: true, executionDate: date, version: 3 })]);
   });
 });
 
 describe("bulk updates racing batches on the same tasks", () => {
   it("leave every task equal to replaying its events, and never date a task after it was completed", async () => {
     const tasks = Array.from({ length: 60 }, (_, n) => task(n + 1));
-    await insertTasks(db, tasks);
+    await insertTasks(file.db, tasks);
     const logger = createLogger("test", { LOG_LEVEL: "silent" });
     const completeSome = (round: number) =>
       executeBatch(
-        { dataSource: db, logger },
+        { dataSource: file.db, logger },
         {
           requestId: `batch-${round}`,
           mode: "PER_AGGREGATE",
@@ -178,11 +169,14 @@ describe("bulk updates racing batches on the same tasks", () => {
       );
     for (let round = 0; round < 3; round += 1) {
       const operation = setTaskExecutionDateInBulk(new Date(date.getTime() + round), taskInMonth(3));
-      await Promise.all([completeSome(round), runBulkUpdate(db, operation, { ...options, rangeSize: 7 })]);
+      await Promise.all([
+        completeSome(round),
+        runBulkUpdate(file.db, operation, { ...options, rangeSize: 7 }),
+      ]);
     }
 
-    const events = await loadOutbox(db);
-    for (const current of await loadTasks(db)) {
+    const events = await loadOutbox(file.db);
+    for (const current of await loadTasks(file.db)) {
       const history = events
         .filter((event) => event.aggregate_id === current.id)
         .sort((a, b) => Number(a.aggregate_version) - Number(b.aggregate_version));

@@ -1,9 +1,5 @@
-import type { DataSource } from "typeorm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { InfrastructureError, InvariantViolation } from "@conveyor/errors";
-import { createWriteDatabase } from "../../../test/harness/migrated-databases.ts";
-import type { TestDatabase } from "../../../test/harness/databases.ts";
-import { openWriteDatabase } from "../infra/write-database.ts";
 import { taskInMonth } from "../task/domain/task-specifications.ts";
 import type { Task } from "../task/domain/task-state.ts";
 import { BulkUpdateInterrupted } from "./bulk-errors.ts";
@@ -11,19 +7,11 @@ import { setTaskExecutionDateInBulk } from "./bulk-operations.ts";
 import { runBulkUpdate, type BulkUpdateOptions } from "./bulk-updater.ts";
 import { updateStatement, type UpdateRow } from "./update-statement.ts";
 import { insertTasks, loadOutbox, loadTasks } from "./testing/aggregate-rows.ts";
+import { writeDatabaseForFile } from "./testing/write-database-fixture.ts";
 
 // The max-affected guard, key ranges committed one after another, and what a failing range reports.
 
-let database: TestDatabase;
-let db: DataSource;
-beforeAll(async () => {
-  database = await createWriteDatabase("bulk_ranges");
-  db = await openWriteDatabase(database.url, 2);
-});
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
-});
+const file = writeDatabaseForFile("bulk_ranges", 2);
 
 const date = new Date("2026-03-01T09:00:00.000Z");
 const options: BulkUpdateOptions = {
@@ -57,27 +45,27 @@ const seeded = [
 const changing = seeded.filter((t) => t.month === 3 && !t.completed && t.executionDate === null);
 
 beforeEach(async () => {
-  await db.query("DROP TRIGGER IF EXISTS refuse_one ON tasks");
-  await db.query("DROP TRIGGER IF EXISTS add_late_tasks ON tasks");
-  await db.query("TRUNCATE tasks, outbox");
-  await insertTasks(db, seeded);
+  await file.db.query("DROP TRIGGER IF EXISTS refuse_one ON tasks");
+  await file.db.query("DROP TRIGGER IF EXISTS add_late_tasks ON tasks");
+  await file.db.query("TRUNCATE tasks, outbox");
+  await insertTasks(file.db, seeded);
 });
 
 describe("the max-affected guard", () => {
   it.each([0, 3])(
     "fails before writing anything when more would change (range size %i)",
     async (rangeSize) => {
-      const run = runBulkUpdate(db, operation, { ...options, maxAffected: 9, rangeSize });
+      const run = runBulkUpdate(file.db, operation, { ...options, maxAffected: 9, rangeSize });
       await expect(run).rejects.toThrow(
         new InvariantViolation("10 aggregate(s) would change, more than max_affected 9; nothing was written"),
       );
-      expect(await loadTasks(db)).toEqual(byId(seeded));
-      expect(await loadOutbox(db)).toEqual([]);
+      expect(await loadTasks(file.db)).toEqual(byId(seeded));
+      expect(await loadOutbox(file.db)).toEqual([]);
     },
   );
 
   it("lets exactly max-affected changes through", async () => {
-    expect(await runBulkUpdate(db, operation, { ...options, maxAffected: 10 })).toMatchObject({
+    expect(await runBulkUpdate(file.db, operation, { ...options, maxAffected: 10 })).toMatchObject({
       updated: 10,
     });
   });
@@ -89,15 +77,15 @@ describe("the max-affected guard", () => {
       budget: 2,
       range: { after: null, size: 3 },
     });
-    const [row] = await db.query<UpdateRow[]>(statement.text, statement.values);
+    const [row] = await file.db.query<UpdateRow[]>(statement.text, statement.values);
     expect(row).toMatchObject({ updated: "0", range_end: id(21) });
-    expect(await loadOutbox(db)).toEqual([]);
+    expect(await loadOutbox(file.db)).toEqual([]);
   });
 });
 
 describe("key ranges", () => {
   it("commits ranges of at most range-size changing rows, adding up to what one statement does", async () => {
-    const result = await runBulkUpdate(db, operation, { ...options, rangeSize: 3 });
+    const result = await runBulkUpdate(file.db, operation, { ...options, rangeSize: 3 });
 
     expect(result).toEqual({
       matched: 13,
@@ -108,13 +96,13 @@ describe("key ranges", () => {
       rangesCommitted: 4,
       sample: [],
     });
-    const dated = (await loadTasks(db)).filter((t) => t.version === 2);
+    const dated = (await loadTasks(file.db)).filter((t) => t.version === 2);
     expect(dated.map((t) => t.id)).toEqual(changing.map((t) => t.id));
-    expect((await loadOutbox(db)).map((row) => row.aggregate_id)).toEqual(changing.map((t) => t.id));
+    expect((await loadOutbox(file.db)).map((row) => row.aggregate_id)).toEqual(changing.map((t) => t.id));
   });
 
   it("runs a single range when no more than range-size rows change", async () => {
-    expect(await runBulkUpdate(db, operation, { ...options, rangeSize: 10 })).toMatchObject({
+    expect(await runBulkUpdate(file.db, operation, { ...options, rangeSize: 10 })).toMatchObject({
       updated: 10,
       rangesCommitted: 1,
     });
@@ -122,14 +110,14 @@ describe("key ranges", () => {
 
   it("on a failing range, keeps the ranges before it and reports what they changed", async () => {
     // The 5th changing task refuses any update: ranges 1 and 2 (tasks 1..4) commit, range 3 fails.
-    await db.query(`
+    await file.db.query(`
       CREATE OR REPLACE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'refused by test trigger'; END $$`);
-    await db.query(
+    await file.db.query(
       `CREATE TRIGGER refuse_one BEFORE UPDATE ON tasks FOR EACH ROW WHEN (OLD.id = '${id(41)}') EXECUTE FUNCTION refuse_one()`,
     );
 
-    const failure: unknown = await runBulkUpdate(db, operation, { ...options, rangeSize: 2 }).catch(
+    const failure: unknown = await runBulkUpdate(file.db, operation, { ...options, rangeSize: 2 }).catch(
       (error: unknown) => error,
     );
 
@@ -141,9 +129,9 @@ describe("key ranges", () => {
     );
     expect(interrupted.cause).toBeInstanceOf(InfrastructureError);
     expect((interrupted.cause as InfrastructureError).retriable).toBe(false);
-    const dated = (await loadTasks(db)).filter((t) => t.version === 2).map((t) => t.id);
+    const dated = (await loadTasks(file.db)).filter((t) => t.version === 2).map((t) => t.id);
     expect(dated).toEqual(changing.slice(0, 4).map((t) => t.id));
-    expect(await loadOutbox(db)).toHaveLength(4);
+    expect(await loadOutbox(file.db)).toHaveLength(4);
   });
 });
 
@@ -151,7 +139,7 @@ describe("the max-affected guard across ranges", () => {
   it("stops at the range that would exceed it when tasks appear after the first count", async () => {
     // The first range's statement also creates five more matching tasks (after every other id), as a
     // concurrent writer could: 15 would now change, against max_affected 10 counted before range 1.
-    await db.query(`
+    await file.db.query(`
       CREATE OR REPLACE FUNCTION add_late_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         INSERT INTO tasks (id, title, month, category, completed, version)
@@ -160,11 +148,11 @@ describe("the max-affected guard across ranges", () => {
         ON CONFLICT (id) DO NOTHING;
         RETURN NULL;
       END $$`);
-    await db.query(
+    await file.db.query(
       "CREATE TRIGGER add_late_tasks AFTER UPDATE ON tasks FOR EACH STATEMENT EXECUTE FUNCTION add_late_tasks()",
     );
 
-    const failure: unknown = await runBulkUpdate(db, operation, {
+    const failure: unknown = await runBulkUpdate(file.db, operation, {
       ...options,
       maxAffected: 10,
       rangeSize: 3,
@@ -178,7 +166,7 @@ describe("the max-affected guard across ranges", () => {
         "12 aggregate(s) would change, more than max_affected 10; this range was not written",
       ),
     );
-    expect(await loadOutbox(db)).toHaveLength(9);
+    expect(await loadOutbox(file.db)).toHaveLength(9);
   });
 });
 
