@@ -10,6 +10,8 @@ export interface ServiceConfig {
   host: string;
   /** Port to listen on; 0 picks a free one. */
   port: number;
+  /** Port of the Prometheus `GET /metrics` endpoint (METRICS_PORT); 0 or absent picks a free one. */
+  metricsPort?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -27,6 +29,7 @@ export function loadServiceConfig(service: "command" | "query", env: Env = proce
     topicPrefix: env.KAFKA_TOPIC_PREFIX ?? "conveyor",
     host: env.HOST ?? "127.0.0.1",
     port: integer(env, portVar, service === "command" ? 50051 : 50052),
+    metricsPort: integer(env, "METRICS_PORT", service === "command" ? 9464 : 9465),
   };
 }
 

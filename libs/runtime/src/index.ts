@@ -11,3 +11,26 @@ export {
   type GrpcServerOptions,
 } from "./server/start-grpc-server.ts";
 export type { Interceptor } from "@connectrpc/connect";
+export { type LoggerOptions } from "./logger.ts";
+export {
+  parseTraceparent,
+  formatTraceparent,
+  newTraceId,
+  newSpanId,
+  type TraceContext,
+} from "./tracing/traceparent.ts";
+export {
+  runInContext,
+  currentContext,
+  currentTraceparent,
+  setBatchId,
+  type RequestContext,
+} from "./tracing/request-context.ts";
+export { startSpan, isTracingRegistered, type StartedSpan } from "./tracing/spans.ts";
+export { SpanKind } from "@opentelemetry/api";
+export { TRACE_RESPONSE_HEADER, REQUEST_ID_HEADER } from "./tracing/trace-interceptor.ts";
+export { createMetricsRegistry } from "./metrics/metrics-registry.ts";
+export { startMetricsServer, type MetricsServer } from "./metrics/metrics-server.ts";
+export { createRpcMetricsInterceptor } from "./metrics/rpc-metrics-interceptor.ts";
+export { observedGauge, observedGaugeByLabels, observedCounter } from "./metrics/observed-metrics.ts";
+export { Counter, Gauge, Histogram, type Registry } from "prom-client";
