@@ -8,6 +8,7 @@ import { createHealthStatus, type HealthStatus } from "../health/health-status.t
 import type { Logger } from "../logger.ts";
 import { createDescriptorIndex } from "../reflection/descriptor-index.ts";
 import { reflectionRoutes, reflectionServices } from "../reflection/reflection-routes.ts";
+import { createTraceInterceptor } from "../tracing/trace-interceptor.ts";
 import { createDualProtocolServer } from "./dual-protocol-server.ts";
 
 /** Largest request message accepted unless `readMaxBytes` says otherwise: 4 MiB, as in grpc-go and grpc-js. */
@@ -60,7 +61,12 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     connectNodeAdapter({
       routes: allRoutes(options, health),
       readMaxBytes: options.readMaxBytes ?? DEFAULT_READ_MAX_BYTES,
-      interceptors: [createErrorInterceptor(options.logger), ...(options.interceptors ?? [])],
+      interceptors: [
+        // Outermost, so the error interceptor's log lines carry the call's ids too.
+        createTraceInterceptor(),
+        createErrorInterceptor(options.logger),
+        ...(options.interceptors ?? []),
+      ],
       shutdownSignal: shutdown.signal,
     }),
   );
