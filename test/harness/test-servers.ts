@@ -50,7 +50,8 @@ export async function startTestKafka(port: number): Promise<TestServer<string[]>
   };
 }
 
-async function postgresTemplate(): Promise<string> {
+/** An initialised PostgreSQL data folder to copy (`cp -a`) for a server of one's own; made once per machine. */
+export async function postgresTemplate(): Promise<string> {
   const template = cachePath("postgres-test", "template");
   if (await isInitialised(template)) return template;
   const staging = `${template}.${process.pid}`;
