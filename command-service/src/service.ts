@@ -1,5 +1,5 @@
 import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
-import { createLogger, startGrpcServer, type ServiceConfig } from "@conveyor/runtime";
+import { createAuthInterceptor, createLogger, startGrpcServer, type ServiceConfig } from "@conveyor/runtime";
 import { createKafka, startOutboxRelay, topicsFor, type RelayStatsSnapshot } from "@conveyor/messaging";
 import { commandRoutes } from "./api/command-routes.ts";
 import { openWriteDatabase } from "./infra/write-database.ts";
@@ -27,6 +27,7 @@ export async function startCommandService(config: ServiceConfig): Promise<Runnin
     routes: commandRoutes({ dataSource }),
     services: [CommandService],
     logger,
+    interceptors: [createAuthInterceptor(config.auth)],
   });
   logger.info({ port: server.port, host: config.host }, "listening");
   return {

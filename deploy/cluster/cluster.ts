@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Topics } from "@conveyor/messaging";
+import { allPermissionsAuthEnv, generateToken } from "@conveyor/runtime";
 import type { PostgresDatabases } from "../local/postgres.ts";
 import { clusterDir } from "./cluster-dir.ts";
 import { startClusterPostgres } from "./cluster-postgres.ts";
@@ -33,6 +34,10 @@ export interface Cluster {
   topics: Topics;
   topicPrefix: string;
   partitions: number;
+  /** A bearer token with every permission, which every instance accepts (principal "cluster"). */
+  token: string;
+  /** The AUTH_* environment that makes another service process accept `token`. */
+  authEnv: Record<string, string>;
   commands: ServiceInstance[];
   queries: ServiceInstance[];
   /** Stops the services, then Kafka, then PostgreSQL, and removes the data. */
@@ -81,10 +86,13 @@ async function startParts(options: ClusterOptions, teardown: Teardown): Promise<
   const partitions = options.partitions ?? 6;
   const replicationFactor = Math.min(3, kafka.nodes.length);
   const topics = await ensureClusterTopics(kafka.brokers, topicPrefix, { partitions, replicationFactor });
+  const token = generateToken();
+  const authEnv = allPermissionsAuthEnv("cluster", token);
   const env = {
     // One cursor key for every query-service instance: an export resumes on any of them.
     EXPORT_CURSOR_KEY: randomBytes(32).toString("hex"),
     ...process.env,
+    ...authEnv,
     WRITE_DATABASE_URL: postgres.writeUrl,
     READ_DATABASE_URL: postgres.readUrl,
     KAFKA_BROKERS: kafka.brokers.join(","),
@@ -103,6 +111,8 @@ async function startParts(options: ClusterOptions, teardown: Teardown): Promise<
     topics,
     topicPrefix,
     partitions,
+    token,
+    authEnv,
     commands,
     queries,
     stop: () => teardown.run(),

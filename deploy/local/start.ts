@@ -1,6 +1,7 @@
 // `npm start`: PostgreSQL, Kafka, migrations, topics and both services, stopped in reverse order on Ctrl-C.
 import { migrateWriteDatabase } from "@conveyor/command-service";
 import { migrateReadDatabase } from "@conveyor/query-service";
+import { localAuth } from "./dev-token.ts";
 import { provisionKafka, type KafkaCluster } from "./kafka.ts";
 import type { ManagedProcess } from "./managed-process.ts";
 import { provisionPostgres, type PostgresDatabases } from "./postgres.ts";
@@ -24,8 +25,10 @@ async function main(): Promise<void> {
   await Promise.all([migrateWriteDatabase(postgres.writeUrl), migrateReadDatabase(postgres.readUrl)]);
   const topicPrefix = process.env.KAFKA_TOPIC_PREFIX ?? "conveyor";
   await ensureTopics(kafka.brokers, topicPrefix);
+  const auth = await localAuth(process.env);
   const env = {
     ...process.env,
+    ...auth.env,
     WRITE_DATABASE_URL: postgres.writeUrl,
     READ_DATABASE_URL: postgres.readUrl,
     KAFKA_BROKERS: kafka.brokers.join(","),
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
     return service.port;
   };
   const [commandPort, queryPort] = await Promise.all([start("command"), start("query")]);
-  console.log(usage({ commandPort, queryPort, postgres, kafka }));
+  console.log(usage({ commandPort, queryPort, postgres, kafka, token: auth.token }));
   const ended = await Promise.race(watched().map(async (server) => `${server.name} ${await server.exited}`));
   await stopAll(1, `${ended} unexpectedly`);
 }

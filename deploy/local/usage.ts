@@ -6,14 +6,17 @@ export interface Endpoints {
   queryPort: number;
   postgres: PostgresDatabases;
   kafka: KafkaCluster;
+  /** The development token both services accept; undefined when the environment configured auth. */
+  token?: string;
 }
 
-/** What the runner prints once everything listens: where things are and commands to try. */
-export function usage({ commandPort, queryPort, postgres, kafka }: Endpoints): string {
+/** What the runner prints once everything listens: where things are, the token, and commands to try. */
+export function usage({ commandPort, queryPort, postgres, kafka, token }: Endpoints): string {
   const command = `127.0.0.1:${commandPort}`;
   const query = `127.0.0.1:${queryPort}`;
   const bufCurl = "npx buf curl --protocol grpc --http2-prior-knowledge";
   const exportUsers = `'{"options":{"chunkSize":100,"format":"EXPORT_FORMAT_NDJSON"}}'`;
+  const header = `-H "authorization: Bearer ${token ?? "$CONVEYOR_TOKEN"}"`;
   return `
 Conveyor is running (gRPC, server reflection and health on both ports):
   command-service  grpc://${command}   conveyor.command.v1.CommandService
@@ -21,16 +24,25 @@ Conveyor is running (gRPC, server reflection and health on both ports):
   write database   ${redact(postgres.writeUrl)}
   read database    ${redact(postgres.readUrl)}
   kafka            ${kafka.brokers.join(",")}
-
-Try:
+${authLines(token)}
+Try (health and reflection need no token):
   grpcurl -plaintext ${command} list
   grpcurl -plaintext ${command} describe conveyor.command.v1.CommandService
   grpcurl -plaintext ${query} grpc.health.v1.Health/Check
-  grpcurl -plaintext -d ${exportUsers} ${query} conveyor.query.v1.QueryService/ExportUsers
+  grpcurl -plaintext ${header} -d ${exportUsers} ${query} conveyor.query.v1.QueryService/ExportUsers
   ${bufCurl} --list-methods http://${command}
-  ${bufCurl} -d ${exportUsers} http://${query}/conveyor.query.v1.QueryService/ExportUsers
+  ${bufCurl} ${header} -d ${exportUsers} http://${query}/conveyor.query.v1.QueryService/ExportUsers
+  CONVEYOR_TOKEN=${token ?? "..."} npx conveyor export users --format ndjson --out users.ndjson
 
 Ctrl-C stops the services, then Kafka, then PostgreSQL.
+`;
+}
+
+function authLines(token: string | undefined): string {
+  if (!token) return "  auth             as configured by AUTH_TOKENS_FILE / AUTH_TOKENS / AUTH_DISABLED\n";
+  return `  dev token        ${token}
+                   (principal "developer", every permission; kept in .cache/dev-token)
+                   send it as: -H "authorization: Bearer ${token}"
 `;
 }
 

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { QueryService } from "@conveyor/proto/conveyor/query/v1/query_service_pb";
-import { createLogger, startGrpcServer, type ServiceConfig } from "@conveyor/runtime";
+import { createAuthInterceptor, createLogger, startGrpcServer, type ServiceConfig } from "@conveyor/runtime";
 import { createKafka, topicsFor } from "@conveyor/messaging";
 import { queryRoutes } from "./api/query-routes.ts";
 import { createExportService } from "./export/export-service.ts";
@@ -40,6 +40,7 @@ export async function startQueryService(config: ServiceConfig): Promise<RunningS
     routes: queryRoutes(exports.deps),
     services: [QueryService],
     logger,
+    interceptors: [createAuthInterceptor(config.auth)],
   });
   logger.info({ port: server.port, host: config.host }, "listening");
   return {

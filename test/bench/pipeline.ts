@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
-import { createGrpcJsClient } from "@conveyor/runtime/testing";
-import { createLogger } from "@conveyor/runtime";
+import { bearerClientOptions, createGrpcJsClient } from "@conveyor/runtime/testing";
+import { allPermissionsAuthEnv, createLogger, generateToken } from "@conveyor/runtime";
 import { migrateWriteDatabase } from "../../command-service/src/infra/write-database.ts";
 import { migrateReadDatabase } from "../../query-service/src/infra/read-database.ts";
 import { rebuildReadModel } from "../../query-service/src/projection/rebuild-read-model.ts";
@@ -14,6 +14,7 @@ import { insertTaskBurst } from "./pipeline/burst-rows.ts";
 import { databaseBackendsCpuMs, processCpuMs } from "./pipeline/process-cpu.ts";
 import { sustainedCreateTasks } from "./pipeline/sustained-load.ts";
 
+const token = generateToken();
 const burst = Number(process.env.BENCH_PIPELINE_EVENTS ?? 1_000_000);
 const sustainedSeconds = Number(process.env.BENCH_PIPELINE_SECONDS ?? 30);
 const commandsPerSecond = 1000;
@@ -45,6 +46,7 @@ export async function run(): Promise<void> {
   console.log(`pipeline: ${postgres.description}; Kafka: ${kafka.description}; 3 partitions per topic`);
   const env = {
     ...process.env,
+    ...allPermissionsAuthEnv("bench", token),
     WRITE_DATABASE_URL: write!.url,
     READ_DATABASE_URL: read!.url,
     KAFKA_BROKERS: kafka.brokers.join(","),
@@ -141,7 +143,12 @@ async function replayRate(databaseUrl: string, brokers: string[], topicPrefix: s
 }
 
 async function sustainedLag(commandPort: number, readDb: pg.Client, writeDb: pg.Client): Promise<void> {
-  const client = createGrpcJsClient(CommandService, `127.0.0.1:${commandPort}`);
+  const client = createGrpcJsClient(
+    CommandService,
+    `127.0.0.1:${commandPort}`,
+    undefined,
+    bearerClientOptions(token),
+  );
   try {
     const load = await sustainedCreateTasks(client, {
       perSecond: commandsPerSecond,

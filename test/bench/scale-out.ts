@@ -74,6 +74,7 @@ async function projectionSeconds(cluster: Cluster, count: number): Promise<numbe
 function serviceEnv(cluster: Cluster): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    ...cluster.authEnv,
     WRITE_DATABASE_URL: cluster.postgres.writeUrl,
     KAFKA_BROKERS: cluster.kafka.brokers.join(","),
     KAFKA_TOPIC_PREFIX: cluster.topicPrefix,

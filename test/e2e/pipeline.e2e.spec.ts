@@ -22,7 +22,12 @@ let lastToken: string;
 
 beforeAll(async () => {
   stack = await startStack("pipeline");
-  commands = createGrpcJsClient(CommandService, `127.0.0.1:${stack.commandPort}`);
+  commands = createGrpcJsClient(
+    CommandService,
+    `127.0.0.1:${stack.commandPort}`,
+    undefined,
+    stack.grpcJsOptions,
+  );
   read = new pg.Pool({ connectionString: stack.readDatabaseUrl, max: 2 });
   for (const batch of mixedWorkload()) {
     const response = await commands.batchExecute({ requestId: uuidv7(), commands: batch });

@@ -15,8 +15,18 @@ describe("a command flows from BatchExecute to ExportUsers", () => {
 
   beforeAll(async () => {
     stack = await startStack("walking-skeleton");
-    commands = createGrpcJsClient(CommandService, `127.0.0.1:${stack.commandPort}`);
-    queries = createGrpcJsClient(QueryService, `127.0.0.1:${stack.queryPort}`);
+    commands = createGrpcJsClient(
+      CommandService,
+      `127.0.0.1:${stack.commandPort}`,
+      undefined,
+      stack.grpcJsOptions,
+    );
+    queries = createGrpcJsClient(
+      QueryService,
+      `127.0.0.1:${stack.queryPort}`,
+      undefined,
+      stack.grpcJsOptions,
+    );
   });
 
   afterAll(async () => {

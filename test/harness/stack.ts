@@ -1,13 +1,18 @@
 import type { Topics } from "@conveyor/messaging";
 import { startCommandService } from "@conveyor/command-service";
 import { startQueryService } from "@conveyor/query-service";
-import type { ServiceConfig } from "@conveyor/runtime";
+import type { AuthSettings, ServiceConfig } from "@conveyor/runtime";
 import type { TestDatabase } from "./databases.ts";
 import { ensureTestTopics, kafkaBrokers, uniqueTopicPrefix } from "./kafka.ts";
 import { createReadDatabase, createWriteDatabase } from "./migrated-databases.ts";
+import { createTestAuth, type TestAuth, type TestPrincipal } from "./test-auth.ts";
 
-/** Both services running in this process against their own databases and topics. */
-export interface Stack {
+/**
+ * Both services running in this process against their own databases and topics, with authentication
+ * on: `token` (all permissions; `headers`, `metadata()` and `grpcJsOptions` carry it) and `tokens` of
+ * any extra principals.
+ */
+export interface Stack extends Omit<TestAuth, "env" | "settings"> {
   commandPort: number;
   queryPort: number;
   /** Base URLs for gRPC / Connect clients, e.g. "http://127.0.0.1:40123". */
@@ -22,21 +27,30 @@ export interface Stack {
   stop: () => Promise<void>;
 }
 
+export interface StackOptions {
+  /** Principals besides the all-permissions "test", by name (see createTestAuth). */
+  principals?: Record<string, TestPrincipal>;
+}
+
 /**
  * For e2e specs: fresh, migrated write and read databases, a unique topic prefix with its topics, and both
- * services on free ports. Call stop() in afterAll.
+ * services on free ports, requiring bearer tokens. Call stop() in afterAll.
  */
-export async function startStack(label: string): Promise<Stack> {
+export async function startStack(label: string, options: StackOptions = {}): Promise<Stack> {
   const cleanups = new Cleanups();
+  const { token, tokens, headers, metadata, grpcJsOptions, settings } = createTestAuth(options.principals);
+  const auth = { token, tokens, headers, metadata, grpcJsOptions };
   try {
-    return { ...(await startParts(label, cleanups)), stop: () => cleanups.run() };
+    return { ...auth, ...(await startParts(label, settings, cleanups)), stop: () => cleanups.run() };
   } catch (error) {
     await cleanups.run();
     throw error;
   }
 }
 
-async function startParts(label: string, cleanups: Cleanups): Promise<Omit<Stack, "stop">> {
+type StackParts = Omit<Stack, "stop" | keyof TestAuth>;
+
+async function startParts(label: string, auth: AuthSettings, cleanups: Cleanups): Promise<StackParts> {
   const topicPrefix = uniqueTopicPrefix(label);
   const drop = (database: TestDatabase) => database.drop();
   const [write, read, topics] = await settleAll([
@@ -50,6 +64,7 @@ async function startParts(label: string, cleanups: Cleanups): Promise<Omit<Stack
     topicPrefix,
     host: "127.0.0.1",
     port: 0,
+    auth,
   });
   const stop = (service: { stop(): Promise<void> }) => service.stop();
   const [command, query] = await settleAll([

@@ -3,7 +3,7 @@ import { status as grpcStatus, type ServiceError } from "@grpc/grpc-js";
 import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
 import type { BatchExecuteResponse } from "@conveyor/proto/conveyor/command/v1/batch_pb";
 import type { Command } from "@conveyor/proto/conveyor/command/v1/commands_pb";
-import { createGrpcJsClient, type GrpcJsClient } from "@conveyor/runtime/testing";
+import { bearerClientOptions, createGrpcJsClient, type GrpcJsClient } from "@conveyor/runtime/testing";
 import { v7 as uuidv7 } from "uuid";
 import { Workload } from "./workload.ts";
 
@@ -14,6 +14,8 @@ export interface LoadOptions {
   workers: number;
   /** Attempts per batch (same request id) across targets before it counts as failed. */
   attempts?: number;
+  /** Bearer token sent with every batch. */
+  token?: string;
 }
 
 export interface LoadReport {
@@ -59,7 +61,12 @@ const retriable = new Set([
 export function startLoad(options: LoadOptions): Load {
   const clients = options.targets.map((target) => ({
     target,
-    client: createGrpcJsClient(CommandService, target),
+    client: createGrpcJsClient(
+      CommandService,
+      target,
+      undefined,
+      options.token === undefined ? undefined : bearerClientOptions(options.token),
+    ),
   }));
   const workloads = Array.from({ length: options.workers }, () => new Workload());
   const report: LoadReport = {

@@ -1,7 +1,7 @@
 import { timestampMs, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { QueryService } from "@conveyor/proto/conveyor/query/v1/query_service_pb";
 import { OrderStatus, UserStatus } from "@conveyor/proto/conveyor/types/v1/types_pb";
-import { collect, createGrpcJsClient } from "@conveyor/runtime/testing";
+import { bearerClientOptions, collect, createGrpcJsClient } from "@conveyor/runtime/testing";
 import { withClient } from "../../deploy/local/postgres.ts";
 
 /** Exported rows by id, each as a canonical JSON string of the fields compared. */
@@ -67,8 +67,8 @@ export async function expectedRows(writeUrl: string): Promise<ModelRows> {
  * Every row of the three exports of the query-service at `address`, in small chunks; throws if an id
  * appears twice in one export.
  */
-export async function exportedRows(address: string): Promise<ModelRows> {
-  const queries = createGrpcJsClient(QueryService, address);
+export async function exportedRows(address: string, token: string): Promise<ModelRows> {
+  const queries = createGrpcJsClient(QueryService, address, undefined, bearerClientOptions(token));
   const options = { chunkSize: 500 };
   try {
     const users = (await collect(queries.exportUsers({ options }))).flatMap((chunk) => chunk.rows);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueryService } from "@conveyor/proto/conveyor/query/v1/query_service_pb";
-import { collect, createGrpcJsClient } from "@conveyor/runtime/testing";
+import { bearerClientOptions, collect, createGrpcJsClient } from "@conveyor/runtime/testing";
 import { eventTopics } from "@conveyor/messaging";
 import { startCluster, type Cluster } from "../../deploy/cluster/cluster.ts";
 import { killProcess } from "../../deploy/cluster/kill-process.ts";
@@ -59,7 +59,11 @@ describe(`scale-out (process logs in ${logs.dir})`, () => {
 
   it("loses and doubles nothing while a broker, a projector and the relay leader are SIGKILLed under load", async () => {
     const started = performance.now();
-    const load = startLoad({ targets: cluster.commands.map((instance) => instance.address), workers });
+    const load = startLoad({
+      targets: cluster.commands.map((instance) => instance.address),
+      workers,
+      token: cluster.token,
+    });
     const phase = (name: string) => afterMoreBatches(load, batchesPerPhase, name);
     try {
       await phase("load before any kill");
@@ -98,7 +102,12 @@ describe(`scale-out (process logs in ${logs.dir})`, () => {
     const report = lastReport;
     const started = performance.now();
     const survivors = cluster.queries.filter((instance) => instance.server.isRunning());
-    const queries = createGrpcJsClient(QueryService, survivors[0]!.address);
+    const queries = createGrpcJsClient(
+      QueryService,
+      survivors[0]!.address,
+      undefined,
+      bearerClientOptions(cluster.token),
+    );
     try {
       // The export waits (up to the server's limit, then UNAVAILABLE) for the read model to reach the token.
       await waitFor(
@@ -140,7 +149,8 @@ describe(`scale-out (process logs in ${logs.dir})`, () => {
     expect(await modelVersions(cluster.postgres.readUrl, "read")).toEqual(writeVersions);
 
     const expected = await expectedRows(cluster.postgres.writeUrl);
-    for (const survivor of survivors) expect(await exportedRows(survivor.address)).toEqual(expected);
+    for (const survivor of survivors)
+      expect(await exportedRows(survivor.address, cluster.token)).toEqual(expected);
     note(`${writeVersions.size} aggregates compared on ${survivors.length} surviving query instances`);
 
     expect(await outboxBacklog(cluster.postgres.writeUrl)).toBe(0);
@@ -151,8 +161,8 @@ describe(`scale-out (process logs in ${logs.dir})`, () => {
   it("resumes an export on another instance with the cursor of the first (one cursor key for all)", async () => {
     const [first, second] = cluster.queries.filter((instance) => instance.server.isRunning());
     const [a, b] = [
-      createGrpcJsClient(QueryService, first!.address),
-      createGrpcJsClient(QueryService, second!.address),
+      createGrpcJsClient(QueryService, first!.address, undefined, bearerClientOptions(cluster.token)),
+      createGrpcJsClient(QueryService, second!.address, undefined, bearerClientOptions(cluster.token)),
     ];
     try {
       const options = { chunkSize: 100 };

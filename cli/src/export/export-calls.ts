@@ -1,6 +1,5 @@
 import { type DescMessage, fromJson, type JsonObject, type MessageInitShape } from "@bufbuild/protobuf";
 import { type Client, createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import {
   type ExportOptionsSchema,
   type ExportProgress,
@@ -12,6 +11,7 @@ import {
   UserRowSchema,
 } from "@conveyor/proto/conveyor/query/v1/exports_pb";
 import { QueryService } from "@conveyor/proto/conveyor/query/v1/query_service_pb";
+import { grpcTransport } from "../grpc-transport.ts";
 import type { ExportTarget } from "./export-options.ts";
 
 /** One streamed message, whatever the export: encoded bytes or typed rows, and where it stands. */
@@ -32,8 +32,8 @@ export interface ExportCalls {
 }
 
 /** A gRPC client of query-service (HTTP/2); exports are never compressed by the server. */
-export function queryClient(url: string): Client<typeof QueryService> {
-  return createClient(QueryService, createGrpcTransport({ baseUrl: url }));
+export function queryClient(url: string, token?: string): Client<typeof QueryService> {
+  return createClient(QueryService, grpcTransport(url, token));
 }
 
 export function exportCalls(

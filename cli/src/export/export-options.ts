@@ -15,6 +15,8 @@ export interface ExportCommandOptions {
   filter: Record<string, unknown>;
   chunkSize: number;
   consistencyToken: string;
+  /** Bearer token for query-service (--token, else $CONVEYOR_TOKEN). */
+  token?: string;
 }
 
 export const exportUsage = `usage: conveyor export orders|tasks|users --out FILE [options]
@@ -25,6 +27,7 @@ export const exportUsage = `usage: conveyor export orders|tasks|users --out FILE
   --resume                  continue an interrupted export from FILE.cursor (bytes past it are dropped)
   --parallel N              N concurrent streams over one snapshot (FILE.part-K files, joined at the end)
   --url URL                 query-service (default $CONVEYOR_QUERY_URL or http://127.0.0.1:50052)
+  --token TOKEN             bearer token (default $CONVEYOR_TOKEN; \`npm start\` prints a development one)
   --filter JSON             the filter message in protobuf JSON, e.g. '{"statuses":["ORDER_STATUS_PAID"]}'
                             or '{"month":3,"category":"ops"}'
   --chunk-size N            rows per message (default: the server's, about 32 KiB)
@@ -51,6 +54,7 @@ export function parseExportArgs(
       resume: { type: "boolean", default: false },
       parallel: { type: "string", default: "1" },
       url: { type: "string" },
+      token: { type: "string" },
       filter: { type: "string", default: "{}" },
       "chunk-size": { type: "string", default: "0" },
       "consistency-token": { type: "string", default: "" },
@@ -74,6 +78,7 @@ export function parseExportArgs(
     filter: parseFilter(values.filter),
     chunkSize: positiveInteger(values["chunk-size"], "--chunk-size", 0),
     consistencyToken: values["consistency-token"],
+    token: values.token ?? (env.CONVEYOR_TOKEN || undefined),
   };
 }
 

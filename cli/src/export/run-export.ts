@@ -25,7 +25,11 @@ export async function runExport(
   out: ProgressOutput,
   signal: AbortSignal,
 ): Promise<ExportOutcome> {
-  const calls = exportCalls(queryClient(options.url), options.target, options.filter as JsonObject);
+  const calls = exportCalls(
+    queryClient(options.url, options.token),
+    options.target,
+    options.filter as JsonObject,
+  );
   const resumedParts = options.resume ? await readManifest(options.out) : undefined;
   if (resumedParts) return runParallel(calls, options, resumedParts, out, signal);
   if (options.parallel > 1 && !options.resume)

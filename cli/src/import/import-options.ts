@@ -9,14 +9,17 @@ export interface ImportOptions {
   /** Where the failed aggregates are written, one JSON object per line. */
   summaryPath: string;
   allOrNothing: boolean;
+  /** Bearer token for command-service (--token, else $CONVEYOR_TOKEN). */
+  token?: string;
 }
 
-export const importUsage = `usage: conveyor import FILE.ndjson [--batch-size N] [--url URL] [--summary PATH] [--all-or-nothing]
+export const importUsage = `usage: conveyor import FILE.ndjson [--batch-size N] [--url URL] [--token TOKEN] [--summary PATH] [--all-or-nothing]
 
   FILE.ndjson       one conveyor.command.v1.Command per line, in its protobuf JSON form, e.g.
                     {"aggregateId":"0190...","createTask":{"title":"Count stock","month":3,"category":"ops"}}
   --batch-size N    commands per request (default 1000; the server allows 10000 unless configured otherwise)
   --url URL         command-service (default $CONVEYOR_COMMAND_URL or http://127.0.0.1:50051)
+  --token TOKEN     bearer token (default $CONVEYOR_TOKEN; \`npm start\` prints a development one)
   --summary PATH    failed aggregates, as NDJSON (default FILE.failures.ndjson)
   --all-or-nothing  each request commits entirely or not at all
 
@@ -35,6 +38,7 @@ export function parseImportArgs(
     options: {
       "batch-size": { type: "string" },
       url: { type: "string" },
+      token: { type: "string" },
       summary: { type: "string" },
       "all-or-nothing": { type: "boolean" },
     },
@@ -50,5 +54,6 @@ export function parseImportArgs(
     url: values.url ?? env.CONVEYOR_COMMAND_URL ?? "http://127.0.0.1:50051",
     summaryPath: values.summary ?? `${file}.failures.ndjson`,
     allOrNothing: values["all-or-nothing"] ?? false,
+    token: values.token ?? (env.CONVEYOR_TOKEN || undefined),
   };
 }

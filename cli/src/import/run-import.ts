@@ -1,7 +1,7 @@
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import { TransactionMode } from "@conveyor/proto/conveyor/command/v1/batch_pb";
 import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
+import { grpcTransport } from "../grpc-transport.ts";
 import { openFailureSummary, type BatchSource, type FailureSummary } from "./failure-summary.ts";
 import type { ImportOptions } from "./import-options.ts";
 import { inBatches, readCommands, scanCommands, type NumberedCommand } from "./ndjson-commands.ts";
@@ -28,7 +28,7 @@ export async function runImport(
   send: SendOptions = { attempts: 4, firstDelayMs: 500 },
 ): Promise<ImportOutcome> {
   const { commands, sha256 } = await scanCommands(options.file);
-  const client = createClient(CommandService, createGrpcTransport({ baseUrl: options.url }));
+  const client = createClient(CommandService, grpcTransport(options.url, options.token));
   const summary = openFailureSummary(options.summaryPath);
   const progress = createProgress(out, commands);
   const outcome: ImportOutcome = {

@@ -9,6 +9,7 @@ import { createLogger } from "@conveyor/runtime";
 import type { AggregateResult } from "../batch/batch-command.ts";
 import { loadBatchLimits } from "../batch/batch-limits.ts";
 import { runBatch, type BatchRunDeps } from "./batch-run.ts";
+import { authorizeBatch } from "./authorization.ts";
 import type { CommandRoutesDeps } from "./command-routes.ts";
 import { principalKey } from "./principal.ts";
 import { createResultChannel } from "./result-channel.ts";
@@ -25,8 +26,12 @@ export function batchHandlers(deps: CommandRoutesDeps): BatchHandlers {
   };
   const principalOf = (context: HandlerContext) => context.values.get(principalKey);
   return {
-    batchExecute: (request, context) => runBatch(runDeps, request, principalOf(context)),
+    batchExecute: (request, context) => {
+      authorizeBatch(context, request);
+      return runBatch(runDeps, request, principalOf(context));
+    },
     async *batchExecuteStream(request, context) {
+      authorizeBatch(context, request);
       const channel = createResultChannel<AggregateResult>();
       const response = runBatch(runDeps, request, principalOf(context), (result) => channel.push(result));
       // Closes the channel either way; the error itself surfaces where `response` is awaited below.

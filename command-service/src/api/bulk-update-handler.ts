@@ -5,6 +5,7 @@ import { BulkUpdateInterrupted } from "../bulk/bulk-errors.ts";
 import { interruptedError } from "./bulk-interrupted-error.ts";
 import { toBulkUpdate } from "./bulk-request-mapping.ts";
 import { toBulkUpdateResponse } from "./bulk-response-mapping.ts";
+import { authorizeBulkUpdate } from "./authorization.ts";
 import type { CommandRoutesDeps } from "./command-routes.ts";
 
 /**
@@ -14,7 +15,8 @@ import type { CommandRoutesDeps } from "./command-routes.ts";
 export function bulkUpdateHandler({
   dataSource,
 }: CommandRoutesDeps): ServiceImpl<typeof CommandService>["bulkUpdate"] {
-  return async (request) => {
+  return async (request, context) => {
+    authorizeBulkUpdate(context, request);
     const update = toBulkUpdate(request);
     try {
       const result = await update.run(dataSource);

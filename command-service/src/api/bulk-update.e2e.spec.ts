@@ -23,7 +23,12 @@ let readDb: pg.Client;
 
 beforeAll(async () => {
   stack = await startStack("bulk-update");
-  commands = createGrpcJsClient(CommandService, `127.0.0.1:${stack.commandPort}`);
+  commands = createGrpcJsClient(
+    CommandService,
+    `127.0.0.1:${stack.commandPort}`,
+    undefined,
+    stack.grpcJsOptions,
+  );
   writeDb = new pg.Client({ connectionString: stack.writeDatabaseUrl });
   readDb = new pg.Client({ connectionString: stack.readDatabaseUrl });
   await Promise.all([writeDb.connect(), readDb.connect()]);

@@ -1,7 +1,5 @@
-import { createContextKey } from "@connectrpc/connect";
-
 /**
- * Who is calling, as the audit trail records it. An authentication interceptor sets it in the
- * handler context's values; until one does, every caller is "anonymous".
+ * Who is calling, as the audit trail records it: set by the auth interceptor of @conveyor/runtime
+ * (servers without it, e.g. tests that start bare routes, see "anonymous").
  */
-export const principalKey = createContextKey<string>("anonymous", { description: "authenticated principal" });
+export { principalKey } from "@conveyor/runtime";

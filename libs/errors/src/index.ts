@@ -55,6 +55,17 @@ export class LimitExceeded extends ConveyorError {
   }
 }
 
+/** A per-caller rate limit was exceeded (RESOURCE_EXHAUSTED); `retryAfterMs` is absent when retrying cannot help. */
+export class RateLimited extends LimitExceeded {
+  constructor(
+    limit: string,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(limit, message);
+  }
+}
+
 /** No or bad credentials (UNAUTHENTICATED). */
 export class Unauthenticated extends ConveyorError {
   readonly code = "UNAUTHENTICATED";

@@ -1,3 +1,5 @@
+import { loadAuthSettings, type AuthSettings } from "./auth/auth-settings.ts";
+
 /** Environment-driven configuration shared by both services and the local runner. */
 export interface ServiceConfig {
   /** PostgreSQL URL of the database this service owns. */
@@ -12,6 +14,8 @@ export interface ServiceConfig {
   port: number;
   /** Port of the Prometheus `GET /metrics` endpoint (METRICS_PORT); 0 or absent picks a free one. */
   metricsPort?: number;
+  /** Bearer tokens, permissions and per-principal rate limits (AUTH_* and RATE_LIMIT_*). */
+  auth: AuthSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -30,6 +34,7 @@ export function loadServiceConfig(service: "command" | "query", env: Env = proce
     host: env.HOST ?? "127.0.0.1",
     port: integer(env, portVar, service === "command" ? 50051 : 50052),
     metricsPort: integer(env, "METRICS_PORT", service === "command" ? 9464 : 9465),
+    auth: loadAuthSettings(env),
   };
 }
 

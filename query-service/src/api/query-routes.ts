@@ -13,6 +13,7 @@ import {
   type PlanParallelExportRequest,
 } from "@conveyor/proto/conveyor/query/v1/exports_pb";
 import { QueryService } from "@conveyor/proto/conveyor/query/v1/query_service_pb";
+import { requireAnyPermission, requirePermission } from "@conveyor/runtime";
 import type { ExportTable } from "../export/entities/column.ts";
 import { orderTable } from "../export/entities/order-table.ts";
 import { taskTable } from "../export/entities/task-table.ts";
@@ -42,6 +43,7 @@ export function queryRoutes(deps: ExportDeps) {
     mode: "export" | "changes",
   ) =>
     async function* (request: { options?: ExportOptions }, context: HandlerContext) {
+      requirePermission(context, "export", table.kind);
       const options = request.options;
       const shape = { byteFormat: isByteFormat(options?.format ?? 0), json: isJson(context) };
       const messages = runExport(deps, { table, filter: filter(), options, mode, signal: context.signal });
@@ -99,7 +101,9 @@ export function queryRoutes(deps: ExportDeps) {
             "changes",
           )(request, context),
         async planParallelExport(request, context) {
+          requireAnyPermission(context, "export");
           const { table, filter } = planTarget(request);
+          requirePermission(context, "export", table.kind);
           const plan = await planParallelExport(deps, {
             table,
             filter,

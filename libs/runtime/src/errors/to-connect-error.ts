@@ -8,10 +8,12 @@ import {
   LimitExceeded,
   NotFoundError,
   PermissionDenied,
+  RateLimited,
   Unauthenticated,
   ValidationError,
 } from "@conveyor/errors";
 import { badRequestDetail } from "./bad-request-detail.ts";
+import { RETRY_PUSHBACK_METADATA_KEY, retryInfoDetail } from "./retry-info-detail.ts";
 
 /** Response metadata key naming the offending field of an INVALID_ARGUMENT error. */
 export const FIELD_METADATA_KEY = "x-conveyor-field";
@@ -36,6 +38,7 @@ const plainCodes: ReadonlyArray<readonly [ErrorClass, Code]> = [
 export function toConnectError(err: unknown): ConnectError {
   if (err instanceof ConnectError) return err;
   if (err instanceof ValidationError) return invalidArgument(err);
+  if (err instanceof RateLimited) return rateLimited(err);
   if (err instanceof LimitExceeded)
     return withCause(`${err.message} (limit: ${err.limit})`, Code.ResourceExhausted, err);
   if (err instanceof InfrastructureError && err.retriable)
@@ -54,6 +57,16 @@ function invalidArgument(err: ValidationError): ConnectError {
     err,
   );
   error.details.push(badRequestDetail(err.field, err.reason));
+  return error;
+}
+
+/** RESOURCE_EXHAUSTED with when to retry, if retrying can help: RetryInfo detail and pushback metadata. */
+function rateLimited(err: RateLimited): ConnectError {
+  const message = `${err.message} (limit: ${err.limit})`;
+  if (err.retryAfterMs === undefined) return withCause(message, Code.ResourceExhausted, err);
+  const metadata = { [RETRY_PUSHBACK_METADATA_KEY]: String(err.retryAfterMs) };
+  const error = new ConnectError(message, Code.ResourceExhausted, metadata, undefined, err);
+  error.details.push(retryInfoDetail(err.retryAfterMs));
   return error;
 }
 

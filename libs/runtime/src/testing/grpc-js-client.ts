@@ -52,6 +52,8 @@ export type GrpcJsClient<S extends DescService> = { [K in keyof S["method"]]: Gr
 
 type RawCall = (...args: unknown[]) => unknown;
 
+export { bearerClientOptions, bearerMetadata } from "./bearer-token.ts";
+
 /**
  * Creates a real grpc-js client (HTTP/2, gRPC protocol) for `service` at `address` ("host:port"),
  * built with `grpc.makeGenericClientConstructor` and protobuf-es for (de)serialization.
