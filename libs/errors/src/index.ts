@@ -66,6 +66,18 @@ export class RateLimited extends LimitExceeded {
   }
 }
 
+/** A configured time limit ran out (DEADLINE_EXCEEDED). `limit` names it with its value, e.g. "DB_STATEMENT_TIMEOUT_MS=60000". */
+export class TimeLimitExceeded extends ConveyorError {
+  readonly code = "TIME_LIMIT_EXCEEDED";
+  constructor(
+    readonly limit: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** No or bad credentials (UNAUTHENTICATED). */
 export class Unauthenticated extends ConveyorError {
   readonly code = "UNAUTHENTICATED";

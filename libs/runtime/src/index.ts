@@ -34,3 +34,17 @@ export { startMetricsServer, type MetricsServer } from "./metrics/metrics-server
 export { createRpcMetricsInterceptor } from "./metrics/rpc-metrics-interceptor.ts";
 export { observedGauge, observedGaugeByLabels, observedCounter } from "./metrics/observed-metrics.ts";
 export { Counter, Gauge, Histogram, type Registry } from "prom-client";
+export {
+  loadServerLimits,
+  defaultServerLimits,
+  serverLimitVars,
+  type ServerLimits,
+  type TlsFiles,
+} from "./limits/server-limits.ts";
+export {
+  loadDatabaseLimits,
+  defaultDatabaseLimits,
+  databaseLimitVars,
+  postgresSessionSettings,
+  type DatabaseLimits,
+} from "./limits/database-limits.ts";

@@ -9,6 +9,7 @@ import {
   NotFoundError,
   PermissionDenied,
   RateLimited,
+  TimeLimitExceeded,
   Unauthenticated,
   ValidationError,
 } from "@conveyor/errors";
@@ -41,6 +42,8 @@ export function toConnectError(err: unknown): ConnectError {
   if (err instanceof RateLimited) return rateLimited(err);
   if (err instanceof LimitExceeded)
     return withCause(`${err.message} (limit: ${err.limit})`, Code.ResourceExhausted, err);
+  if (err instanceof TimeLimitExceeded)
+    return withCause(`${err.message} (limit: ${err.limit})`, Code.DeadlineExceeded, err);
   if (err instanceof InfrastructureError && err.retriable)
     return withCause(err.message, Code.Unavailable, err);
   const plain = plainCodes.find(([errorClass]) => err instanceof errorClass);

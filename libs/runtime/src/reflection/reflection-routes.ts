@@ -6,7 +6,7 @@ import {
   toBinary,
   type DescMessage,
 } from "@bufbuild/protobuf";
-import type { ConnectRouter } from "@connectrpc/connect";
+import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import * as v1 from "@conveyor/proto/grpc/reflection/v1/reflection_pb";
 import * as v1alpha from "@conveyor/proto/grpc/reflection/v1alpha/reflection_pb";
 import type { DescriptorIndex } from "./descriptor-index.ts";
@@ -25,6 +25,16 @@ export function reflectionRoutes(index: DescriptorIndex): (router: ConnectRouter
       .service(v1alpha.ServerReflection, {
         serverReflectionInfo: reflect(v1alpha.ServerReflection.method.serverReflectionInfo, index),
       });
+}
+
+/** With REFLECTION=off: both reflection services answer UNIMPLEMENTED, saying why. */
+export function reflectionTurnedOff(router: ConnectRouter): void {
+  const refuse = () => {
+    throw new ConnectError("server reflection is turned off (REFLECTION=off)", Code.Unimplemented);
+  };
+  router
+    .service(v1.ServerReflection, { serverReflectionInfo: refuse })
+    .service(v1alpha.ServerReflection, { serverReflectionInfo: refuse });
 }
 
 /** v1alpha messages are v1 messages under another package name: same fields, same wire format. */

@@ -1,4 +1,5 @@
 import net from "node:net";
+import tls from "node:tls";
 import { createHttp1Server } from "./http1-server.ts";
 import { createHttp2Server } from "./http2-server.ts";
 import type { NodeHandler } from "./node-handler.ts";
@@ -11,23 +12,45 @@ export interface DualProtocolServer {
   close(graceMs: number): Promise<void>;
 }
 
-/** One port for gRPC (h2c), gRPC-Web and Connect (HTTP/1.1 or h2c): the first bytes pick the server. */
-export function createDualProtocolServer(handler: NodeHandler): DualProtocolServer {
+export interface DualProtocolOptions {
+  /** Streams one HTTP/2 connection may have open at once. */
+  maxConcurrentStreams: number;
+  /** When set, connections speak TLS, and ALPN (h2 or http/1.1) picks the server. */
+  tls?: tls.TlsOptions;
+}
+
+/**
+ * One port for gRPC, gRPC-Web and Connect (HTTP/2 or HTTP/1.1). In cleartext the first bytes pick
+ * the server (h2c with prior knowledge, else HTTP/1.1); over TLS the ALPN protocol does (no ALPN:
+ * HTTP/1.1, as node:http2 refuses such sockets).
+ */
+export function createDualProtocolServer(
+  handler: NodeHandler,
+  options: DualProtocolOptions,
+): DualProtocolServer {
   const sockets = new Set<net.Socket>();
   const sniffing = new Set<net.Socket>();
-  const servers = { h2: createHttp2Server(handler), http1: createHttp1Server(handler) };
-  const tcpServer = net.createServer({ noDelay: true }, (socket) => {
+  const servers = {
+    h2: createHttp2Server(handler, { maxConcurrentStreams: options.maxConcurrentStreams }),
+    http1: createHttp1Server(handler),
+  };
+  const route = (socket: net.Socket) => {
     sockets.add(socket);
-    sniffing.add(socket);
     socket.once("close", () => {
       sockets.delete(socket);
       sniffing.delete(socket);
     });
+    if (socket instanceof tls.TLSSocket)
+      return servers[socket.alpnProtocol === "h2" ? "h2" : "http1"].accept(socket);
+    sniffing.add(socket);
     sniffProtocol(socket, (protocol) => {
       sniffing.delete(socket);
       servers[protocol].accept(socket);
     });
-  });
+  };
+  const tcpServer = options.tls
+    ? tls.createServer({ ...options.tls, noDelay: true }, route)
+    : net.createServer({ noDelay: true }, route);
   return {
     listen: (host, port) => listen(tcpServer, host, port),
     async close(graceMs) {

@@ -14,9 +14,12 @@ export interface Http2Server {
  * Once a response is sent, a request the handler stopped reading (e.g. one over readMaxBytes) is
  * reset, so the client stops sending and the stream does not stay open until the connection dies.
  */
-export function createHttp2Server(handler: NodeHandler): Http2Server {
+export function createHttp2Server(
+  handler: NodeHandler,
+  settings: { maxConcurrentStreams: number },
+): Http2Server {
   const sessions = new Set<http2.ServerHttp2Session>();
-  const server = http2.createServer((request, response) => {
+  const server = http2.createServer({ settings }, (request, response) => {
     request.stream.once("wantTrailers", () => setImmediate(() => resetIfUnread(request)));
     handler(request, response);
   });

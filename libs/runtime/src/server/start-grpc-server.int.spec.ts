@@ -127,7 +127,7 @@ describe("startGrpcServer readMaxBytes", () => {
   });
 
   it("refuses a request message over a configured limit with RESOURCE_EXHAUSTED", async () => {
-    const small = await startStubServer({ readMaxBytes: 1024 });
+    const small = await startStubServer({ limits: { readMaxBytes: 1024 } });
     const commands = createGrpcJsClient(CommandService, `127.0.0.1:${small.port}`);
     try {
       expect(await commands.bulkUpdate({ requestId: "x".repeat(1000) })).toMatchObject({ updated: 2n });

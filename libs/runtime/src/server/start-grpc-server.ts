@@ -7,12 +7,19 @@ import { healthRoutes } from "../health/health-routes.ts";
 import { createHealthStatus, type HealthStatus } from "../health/health-status.ts";
 import type { Logger } from "../logger.ts";
 import { createDescriptorIndex } from "../reflection/descriptor-index.ts";
-import { reflectionRoutes, reflectionServices } from "../reflection/reflection-routes.ts";
+import {
+  reflectionRoutes,
+  reflectionServices,
+  reflectionTurnedOff,
+} from "../reflection/reflection-routes.ts";
 import { createTraceInterceptor } from "../tracing/trace-interceptor.ts";
+import { createDeadlineInterceptor } from "../limits/deadline-interceptor.ts";
+import { defaultServerLimits, type ServerLimits } from "../limits/server-limits.ts";
 import { createDualProtocolServer } from "./dual-protocol-server.ts";
+import { tlsServerOptions } from "./tls-options.ts";
 
-/** Largest request message accepted unless `readMaxBytes` says otherwise: 4 MiB, as in grpc-go and grpc-js. */
-export const DEFAULT_READ_MAX_BYTES = 4 * 1024 * 1024;
+/** Largest request message accepted unless the limits say otherwise: 4 MiB, as in grpc-go and grpc-js. */
+export const DEFAULT_READ_MAX_BYTES = defaultServerLimits.readMaxBytes;
 const SHUTDOWN_GRACE_MS = 5_000;
 
 /** What `startGrpcServer` serves, and where. */
@@ -27,8 +34,8 @@ export interface GrpcServerOptions {
   services: DescService[];
   /** Receives handler failures that reach clients as INTERNAL. */
   logger: Logger;
-  /** Largest accepted request message in bytes; larger ones fail with RESOURCE_EXHAUSTED. */
-  readMaxBytes?: number;
+  /** Message sizes, streams, deadlines, reflection and TLS; unset ones take `defaultServerLimits`. */
+  limits?: Partial<ServerLimits>;
   /**
    * App interceptors (auth, metrics), run in order inside the error interceptor: errors they throw
    * go through `toConnectError` like handler errors.
@@ -51,24 +58,32 @@ export interface GrpcServer {
 
 /**
  * Serves `routes` plus grpc.health.v1.Health and gRPC server reflection (v1 and v1alpha) on one
- * port: gRPC over HTTP/2 cleartext with prior knowledge, and gRPC-Web and Connect over HTTP/1.1 or h2c.
- * Errors thrown by handlers go through `toConnectError`.
+ * port: gRPC over HTTP/2 cleartext with prior knowledge, and gRPC-Web and Connect over HTTP/1.1 or h2c
+ * (or all of them over TLS when `limits.tls` is set). Errors thrown by handlers and app interceptors
+ * go through `toConnectError`; every call is held to the limits (see docs/operations/limits.md).
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
+  const limits = { ...defaultServerLimits, ...options.limits };
   const health = createHealthStatus(["", ...options.services.map((service) => service.typeName)]);
   const shutdown = new AbortController();
   const server = createDualProtocolServer(
     connectNodeAdapter({
-      routes: allRoutes(options, health),
-      readMaxBytes: options.readMaxBytes ?? DEFAULT_READ_MAX_BYTES,
+      routes: allRoutes(options, health, limits.reflection),
+      readMaxBytes: limits.readMaxBytes,
+      writeMaxBytes: limits.writeMaxBytes,
       interceptors: [
         // Outermost, so the error interceptor's log lines carry the call's ids too.
         createTraceInterceptor(),
         createErrorInterceptor(options.logger),
+        createDeadlineInterceptor(limits),
         ...(options.interceptors ?? []),
       ],
       shutdownSignal: shutdown.signal,
     }),
+    {
+      maxConcurrentStreams: limits.maxConcurrentStreams,
+      ...(limits.tls ? { tls: tlsServerOptions(limits.tls) } : {}),
+    },
   );
   const port = await server.listen(options.host, options.port);
   let closed: Promise<void> | undefined;
@@ -80,11 +95,15 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   return { port, health, close: () => (closed ??= close()) };
 }
 
-function allRoutes(options: GrpcServerOptions, health: HealthStatus): (router: ConnectRouter) => void {
+function allRoutes(
+  options: GrpcServerOptions,
+  health: HealthStatus,
+  reflection: boolean,
+): (router: ConnectRouter) => void {
   const index = createDescriptorIndex([...options.services, Health, ...reflectionServices]);
   return (router) => {
     options.routes(router);
     healthRoutes(health)(router);
-    reflectionRoutes(index)(router);
+    (reflection ? reflectionRoutes(index) : reflectionTurnedOff)(router);
   };
 }
