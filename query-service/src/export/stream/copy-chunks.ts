@@ -4,11 +4,17 @@ import { CopyOut } from "./copy-out.ts";
 
 /** Chunks held ready before the socket is paused: with ~32 KiB chunks, about 128 KiB per stream. */
 const READY_CHUNKS = 4;
+/** Chunks left ready when the socket is resumed (hysteresis: no pause/resume on every message). */
+const RESUME_AT = 1;
 
 /**
  * Runs one COPY and yields its chunks as the consumer asks for them. At most READY_CHUNKS wait in
- * memory: then the socket is paused until the consumer takes one, so a slow client slows PostgreSQL
- * down instead of filling this process. An abort (of `signal`) ends the iteration with its reason.
+ * memory (plus the rest of the socket read that filled them): then the socket is paused until the
+ * consumer has taken all but RESUME_AT, so a slow client slows PostgreSQL down instead of filling this
+ * process. Resuming on every message taken would not: each resume lets at least one more socket read
+ * in, which can hold more rows than the message taken, so a client that keeps reading, only more
+ * slowly than PostgreSQL sends, made the queue grow with the export (GBs at 10M rows). An abort (of
+ * `signal`) ends the iteration with its reason.
  */
 export async function* copyChunks(
   client: PoolClient,
@@ -39,7 +45,7 @@ export async function* copyChunks(
       if (failure) throw failure.error;
       const chunk = ready.shift();
       if (chunk) {
-        copy.resume();
+        if (ready.length <= RESUME_AT) copy.resume();
         yield chunk;
       } else if (finished) {
         chunker.flush();
