@@ -1,19 +1,31 @@
 import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
-import { createAuthInterceptor, createLogger, startGrpcServer, type ServiceConfig } from "@conveyor/runtime";
+import {
+  createAuthInterceptor,
+  createLogger,
+  startGrpcServer,
+  type Logger,
+  type ServiceConfig,
+} from "@conveyor/runtime";
 import { createKafka, startOutboxRelay, topicsFor, type RelayStatsSnapshot } from "@conveyor/messaging";
 import { commandRoutes } from "./api/command-routes.ts";
+import { startCommandServiceMetrics } from "./metrics/service-metrics.ts";
 import { openWriteDatabase } from "./infra/write-database.ts";
 
 export interface RunningService {
   port: number;
+  /** Where GET /metrics answers. */
+  metricsPort: number;
   /** The outbox relay's leadership, throughput and backlog (for metrics). */
   relayStats(): RelayStatsSnapshot;
   stop(): Promise<void>;
 }
 
 /** Starts command-service: the write database pool, the outbox relay and the gRPC server. */
-export async function startCommandService(config: ServiceConfig): Promise<RunningService> {
-  const logger = createLogger("command-service");
+export async function startCommandService(
+  config: ServiceConfig,
+  options: { logger?: Logger } = {},
+): Promise<RunningService> {
+  const logger = options.logger ?? createLogger("command-service");
   const dataSource = await openWriteDatabase(config.databaseUrl, 10);
   const relay = startOutboxRelay({
     databaseUrl: config.databaseUrl,
@@ -21,20 +33,29 @@ export async function startCommandService(config: ServiceConfig): Promise<Runnin
     topics: topicsFor(config.topicPrefix),
     logger: logger.child({ component: "outbox-relay" }),
   });
+  const metrics = await startCommandServiceMetrics({
+    host: config.host,
+    port: config.metricsPort ?? 0,
+    logger,
+    dataSource,
+    relayStats: () => relay.stats(),
+  });
   const server = await startGrpcServer({
     host: config.host,
     port: config.port,
-    routes: commandRoutes({ dataSource }),
+    routes: commandRoutes({ dataSource, logger, metrics: metrics.command }),
     services: [CommandService],
     logger,
-    interceptors: [createAuthInterceptor(config.auth)],
+    interceptors: [metrics.rpcInterceptor, createAuthInterceptor(config.auth)],
   });
   logger.info({ port: server.port, host: config.host }, "listening");
   return {
     port: server.port,
+    metricsPort: metrics.port,
     relayStats: () => relay.stats(),
     async stop() {
       await server.close();
+      await metrics.close();
       await relay.stop();
       await dataSource.destroy();
     },

@@ -5,6 +5,7 @@ import type { AuthSettings, ServiceConfig } from "@conveyor/runtime";
 import type { TestDatabase } from "./databases.ts";
 import { ensureTestTopics, kafkaBrokers, uniqueTopicPrefix } from "./kafka.ts";
 import { createReadDatabase, createWriteDatabase } from "./migrated-databases.ts";
+import { serviceLogger, type LogDestination } from "./service-logs.ts";
 import { createTestAuth, type TestAuth, type TestPrincipal } from "./test-auth.ts";
 
 /**
@@ -23,6 +24,9 @@ export interface Stack extends Omit<TestAuth, "env" | "settings"> {
   kafkaBrokers: string[];
   topicPrefix: string;
   topics: Topics;
+  /** The services' Prometheus endpoints, e.g. "http://127.0.0.1:40125/metrics". */
+  commandMetricsUrl: string;
+  queryMetricsUrl: string;
   /** Stops both services, then drops both databases (fine to pass as `afterAll(stack.stop)`). */
   stop: () => Promise<void>;
 }
@@ -30,6 +34,8 @@ export interface Stack extends Omit<TestAuth, "env" | "settings"> {
 export interface StackOptions {
   /** Principals besides the all-permissions "test", by name (see createTestAuth). */
   principals?: Record<string, TestPrincipal>;
+  /** Where both services log, at debug level (e.g. a log capture); default: stdout as usual. */
+  logs?: LogDestination;
 }
 
 /**
@@ -41,7 +47,11 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
   const { token, tokens, headers, metadata, grpcJsOptions, settings } = createTestAuth(options.principals);
   const auth = { token, tokens, headers, metadata, grpcJsOptions };
   try {
-    return { ...auth, ...(await startParts(label, settings, cleanups)), stop: () => cleanups.run() };
+    return {
+      ...auth,
+      ...(await startParts(label, settings, cleanups, options.logs)),
+      stop: () => cleanups.run(),
+    };
   } catch (error) {
     await cleanups.run();
     throw error;
@@ -50,7 +60,12 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
 
 type StackParts = Omit<Stack, "stop" | keyof TestAuth>;
 
-async function startParts(label: string, auth: AuthSettings, cleanups: Cleanups): Promise<StackParts> {
+async function startParts(
+  label: string,
+  auth: AuthSettings,
+  cleanups: Cleanups,
+  logs?: LogDestination,
+): Promise<StackParts> {
   const topicPrefix = uniqueTopicPrefix(label);
   const drop = (database: TestDatabase) => database.drop();
   const [write, read, topics] = await settleAll([
@@ -68,8 +83,8 @@ async function startParts(label: string, auth: AuthSettings, cleanups: Cleanups)
   });
   const stop = (service: { stop(): Promise<void> }) => service.stop();
   const [command, query] = await settleAll([
-    cleanups.track(startCommandService(config(write.url)), stop),
-    cleanups.track(startQueryService(config(read.url)), stop),
+    cleanups.track(startCommandService(config(write.url), serviceLogger("command-service", logs)), stop),
+    cleanups.track(startQueryService(config(read.url), serviceLogger("query-service", logs)), stop),
   ]);
   return {
     commandPort: command.port,
@@ -81,6 +96,8 @@ async function startParts(label: string, auth: AuthSettings, cleanups: Cleanups)
     kafkaBrokers: kafkaBrokers(),
     topicPrefix,
     topics,
+    commandMetricsUrl: `http://127.0.0.1:${command.metricsPort}/metrics`,
+    queryMetricsUrl: `http://127.0.0.1:${query.metricsPort}/metrics`,
   };
 }
 

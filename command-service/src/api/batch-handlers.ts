@@ -23,6 +23,7 @@ export function batchHandlers(deps: CommandRoutesDeps): BatchHandlers {
     dataSource: deps.dataSource,
     logger: deps.logger ?? createLogger("command-service"),
     limits: deps.batchLimits ?? loadBatchLimits(),
+    ...(deps.metrics && { metrics: deps.metrics }),
   };
   const principalOf = (context: HandlerContext) => context.values.get(principalKey);
   return {

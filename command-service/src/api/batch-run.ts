@@ -2,6 +2,7 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AlreadyExistsError, ConveyorError, InfrastructureError } from "@conveyor/errors";
 import { readConsistencyToken } from "@conveyor/messaging";
+import { setBatchId } from "@conveyor/runtime";
 import {
   BatchExecuteResponseSchema,
   type BatchExecuteRequest,
@@ -15,11 +16,13 @@ import { isConnectionFailure } from "../batch/pg-error.ts";
 import { claimRequest, releaseClaim } from "../batch/request-claims.ts";
 import type { GroupDeps } from "../batch/run-group.ts";
 import { withSql, type Sql } from "../batch/sql.ts";
+import type { CommandMetrics } from "../metrics/command-metrics.ts";
 import { parseBatchRequest } from "./batch-request-mapping.ts";
 import { toBatchResponse } from "./result-mapping.ts";
 
 export interface BatchRunDeps extends GroupDeps {
   limits: BatchLimits;
+  metrics?: CommandMetrics;
 }
 
 type OnConnection = <T>(work: (sql: Sql) => Promise<T>) => Promise<T>;
@@ -38,6 +41,7 @@ export async function runBatch(
   principal: string,
   onResult?: (result: AggregateResult) => void,
 ): Promise<BatchExecuteResponse> {
+  setBatchId(message.requestId);
   const executedAt = new Date();
   const started = performance.now();
   const { request, payloadSha256 } = parseBatchRequest(message, deps.limits, executedAt);
@@ -50,6 +54,7 @@ export async function runBatch(
       readConsistencyToken((text) => sql.query({ name: "consistency-horizon", text }, [])),
     );
     const response = toBatchResponse(request.requestId, results, token);
+    deps.metrics?.batchExecuted(request.commands.length, response);
     const audit = {
       principal,
       executedAt,
@@ -60,6 +65,7 @@ export async function runBatch(
     };
     const bytes = toBinary(BatchExecuteResponseSchema, response);
     await onConnection((sql) => completeRequest(sql, request.requestId, bytes, audit));
+    deps.logger.debug(audit, "batch executed");
     return response;
   } catch (error) {
     if (error instanceof ConveyorError || error instanceof ConnectError || !isConnectionFailure(error))

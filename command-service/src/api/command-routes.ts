@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_service_pb";
 import type { Logger } from "@conveyor/runtime";
 import type { BatchLimits } from "../batch/batch-limits.ts";
+import type { CommandMetrics } from "../metrics/command-metrics.ts";
 import { batchHandlers } from "./batch-handlers.ts";
 import { bulkUpdateHandler } from "./bulk-update-handler.ts";
 
@@ -11,6 +12,8 @@ export interface CommandRoutesDeps {
   logger?: Logger;
   /** Defaults to loadBatchLimits() (environment, else bulk-import defaults). */
   batchLimits?: BatchLimits;
+  /** Batch and bulk metrics; none recorded when absent. */
+  metrics?: CommandMetrics;
 }
 
 /** The CommandService routes: proto in, domain in the middle, proto out. */

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { currentTraceparent } from "@conveyor/runtime";
 import type { BulkOperation } from "./bulk-operation.ts";
 import { asConveyorError, BulkUpdateInterrupted, tooManyAffected } from "./bulk-errors.ts";
 import { addResults, emptyResult, type BulkResult } from "./bulk-result.ts";
@@ -100,8 +101,13 @@ async function updateByRanges<T, E, K extends keyof T>(
 }
 
 // A bulk update is one command (index 0 of its request), like the commands of a batch are <request>/<index>.
+// Its events carry the trace context of the request being served.
 function eventIds(options: BulkUpdateOptions) {
-  return { correlationId: options.requestId, causationId: `${options.requestId}/0` };
+  return {
+    correlationId: options.requestId,
+    causationId: `${options.requestId}/0`,
+    traceContext: currentTraceparent(),
+  };
 }
 
 async function run<Row>(db: DataSource, statement: { text: string; values: unknown[] }): Promise<Row[]> {

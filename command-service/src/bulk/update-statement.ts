@@ -18,6 +18,8 @@ export interface KeyRange {
 export interface UpdateOptions {
   correlationId: string;
   causationId: string;
+  /** The W3C traceparent every event carries (default "": none); one bound value, no per-row work. */
+  traceContext?: string;
   /** Change nothing when more rows than this would change. */
   budget: number;
   /** null: every row in one statement. */
@@ -124,10 +126,11 @@ function eventsCte<T, E, K extends keyof T>(scope: StatementScope<T, E, K>, opti
       ? [rows[0]![0], rows[0]![1], "changed"]
       : ["variants.event_type", "variants.payload", `changed LEFT JOIN ${variantsSql(rows, fields.length)}`];
   return `events AS (
-    INSERT INTO outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, correlation_id, causation_id)
+    INSERT INTO outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, correlation_id, causation_id, trace_context)
     SELECT (${scope.sql.bind(eventIdPrefix(), "text")} || lpad(to_hex(row_number() OVER ()), 8, '0'))::uuid,
       ${scope.sql.bind(table.aggregateType, "text")}, changed.id, changed.version, ${eventType}, ${payload},
-      ${scope.sql.bind(options.correlationId, "text")}, ${scope.sql.bind(options.causationId, "text")}
+      ${scope.sql.bind(options.correlationId, "text")}, ${scope.sql.bind(options.causationId, "text")},
+      ${scope.sql.bind(options.traceContext ?? "", "text")}
     FROM ${from}
   )`;
 }

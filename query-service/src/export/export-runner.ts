@@ -7,6 +7,7 @@ import { chunkPolicy, encoderFor } from "./export-format.ts";
 import type { ExportSettings } from "./export-settings.ts";
 import { changesCopySql, estimateSql, exportCopySql } from "./export-sql.ts";
 import { afterChunk, completed, startingState, startsAtBeginning } from "./export-state.ts";
+import { formatLabel, measuredExport, type ExportMetrics } from "./export-metrics.ts";
 import type { ExportFilter } from "./filters/export-filter.ts";
 import type { ConsistencyGate } from "./read-your-writes.ts";
 import type { SnapshotHolders } from "./parallel/snapshot-holders.ts";
@@ -22,6 +23,8 @@ export interface ExportDeps {
   codec: CursorCodec;
   consistency: ConsistencyGate;
   holders: SnapshotHolders;
+  /** Rows and durations, when the service keeps metrics. */
+  metrics?: ExportMetrics;
 }
 
 export interface ExportRequest {
@@ -48,7 +51,17 @@ export interface ExportMessage {
  * Streams an export (or the changes since one) in key order from one REPEATABLE READ snapshot, one
  * COPY per key range, pulling rows only as fast as the consumer takes messages.
  */
-export async function* runExport(deps: ExportDeps, request: ExportRequest): AsyncGenerator<ExportMessage> {
+export function runExport(deps: ExportDeps, request: ExportRequest): AsyncGenerator<ExportMessage> {
+  const messages = streamExport(deps, request);
+  if (!deps.metrics) return messages;
+  const { table, filter, options, mode } = request;
+  const labels = { table: table.kind, format: formatLabel(options?.format), mode };
+  const rowsBefore = () =>
+    startingState(deps.codec, options?.cursor ?? "", table.kind, filter.digest, mode).rows;
+  return measuredExport(deps.metrics, labels, rowsBefore, messages);
+}
+
+async function* streamExport(deps: ExportDeps, request: ExportRequest): AsyncGenerator<ExportMessage> {
   const { table, filter, options, mode, signal } = request;
   const encoder = encoderFor(options?.format ?? 0, table.columns);
   const policy = chunkPolicy(options?.chunkSize ?? 0);

@@ -3,6 +3,7 @@ import type { Logger } from "@conveyor/runtime";
 import { hasReached } from "../projection/consistency.ts";
 import { CursorCodec } from "./cursor/cursor-codec.ts";
 import { CursorSigner } from "./cursor/cursor-signer.ts";
+import type { ExportMetrics } from "./export-metrics.ts";
 import type { ExportDeps } from "./export-runner.ts";
 import type { ExportSettings } from "./export-settings.ts";
 import { SnapshotHolders } from "./parallel/snapshot-holders.ts";
@@ -18,6 +19,8 @@ export interface ExportServiceOptions {
   logger: Logger;
   /** The read-your-writes check; by default the projector's `hasReached` on the read database. */
   consistencyCheck?: ConsistencyCheck;
+  /** Where exports count their rows and durations. */
+  metrics?: ExportMetrics;
 }
 
 export interface ExportService {
@@ -36,6 +39,7 @@ export function createExportService({
   settings,
   logger,
   consistencyCheck,
+  metrics,
 }: ExportServiceOptions): ExportService {
   if (settings.cursorKeyGenerated)
     logger.warn(
@@ -68,6 +72,7 @@ export function createExportService({
       settings.consistencyWaitMs,
     ),
     holders,
+    ...(metrics && { metrics }),
   };
   return {
     deps,

@@ -3,6 +3,7 @@ import { Partitioners, type Consumer, type EachBatchPayload, type Kafka } from "
 import type { Logger } from "@conveyor/runtime";
 import { createWakeSignal, ensureWatermarkTopic, eventTopics, type Topics } from "@conveyor/messaging";
 import { isRetriableDatabaseError } from "./db-errors.ts";
+import { traceAppliedBatch } from "./event-traces.ts";
 import { projectBatch, type BatchContext, type BatchOutcome } from "./project-batch.ts";
 import { createProjectorStats, type ProjectorStatsSnapshot } from "./projector-stats.ts";
 
@@ -71,6 +72,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     autoCommitInterval: 1000,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
+      const startedAt = new Date();
       const outcome = await untilApplied(payload, context, {
         logger,
         stats,
@@ -79,6 +81,8 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
         isRunning: () => running,
       });
       if (outcome) await finishBatch(consumer, payload, outcome, stats);
+      if (outcome?.kind === "applied" && payload.batch.topic !== topics.watermarks)
+        traceAppliedBatch(logger, { ...payload.batch, startedAt });
     },
   });
   const statsTimer = setInterval(() => stats.log(logger), options.statsIntervalMs ?? 10_000);
