@@ -6,6 +6,8 @@ export interface RunningService {
   server: ManagedProcess;
   /** The port the service reported in its "listening" log line. */
   port: number;
+  /** The port of its GET /metrics, from its "metrics listening" log line. */
+  metricsPort: number | undefined;
 }
 
 /**
@@ -18,6 +20,7 @@ export async function startService(
   onLine: (line: string) => void,
 ): Promise<RunningService> {
   let port: number | undefined;
+  let metricsPort: number | undefined;
   const server = startProcess({
     name: `${name}-service`,
     command: process.execPath,
@@ -25,7 +28,8 @@ export async function startService(
     cwd: repoRoot,
     env,
     onLine: (line) => {
-      port ??= listeningPort(line);
+      port ??= listeningPort(line, "listening", "port");
+      metricsPort ??= listeningPort(line, "metrics listening", "metricsPort");
       onLine(line);
     },
   });
@@ -38,6 +42,7 @@ export async function startService(
     return {
       server,
       port: await waitFor(listening, { timeoutMs: 120_000, description: `${server.name} to listen` }),
+      metricsPort,
     };
   } catch (error) {
     await server.stop();
@@ -45,10 +50,10 @@ export async function startService(
   }
 }
 
-function listeningPort(line: string): number | undefined {
+function listeningPort(line: string, message: string, field: string): number | undefined {
   try {
-    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
-    return entry.msg === "listening" && typeof entry.port === "number" ? entry.port : undefined;
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    return entry.msg === message && typeof entry[field] === "number" ? entry[field] : undefined;
   } catch {
     return undefined;
   }

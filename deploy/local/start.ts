@@ -35,14 +35,21 @@ async function main(): Promise<void> {
     KAFKA_TOPIC_PREFIX: topicPrefix,
   };
   const start = async (name: "command" | "query") => {
-    const service = await startService(name, env, forward(name));
+    const service = await startService(name, { ...env, METRICS_PORT: metricsPort(name) }, forward(name));
     running.services.push(service.server);
-    return service.port;
+    return service;
   };
-  const [commandPort, queryPort] = await Promise.all([start("command"), start("query")]);
-  console.log(usage({ commandPort, queryPort, postgres, kafka, token: auth.token }));
+  const [command, query] = await Promise.all([start("command"), start("query")]);
+  const [commandPort, queryPort] = [command.port, query.port];
+  const metricsPorts = { command: command.metricsPort, query: query.metricsPort };
+  console.log(usage({ commandPort, queryPort, metricsPorts, postgres, kafka, token: auth.token }));
   const ended = await Promise.race(watched().map(async (server) => `${server.name} ${await server.exited}`));
   await stopAll(1, `${ended} unexpectedly`);
+}
+
+/** Each service's METRICS_PORT: COMMAND_METRICS_PORT / QUERY_METRICS_PORT, else the service's default (9464 / 9465). */
+function metricsPort(name: "command" | "query"): string {
+  return process.env[`${name.toUpperCase()}_METRICS_PORT`] ?? (name === "command" ? "9464" : "9465");
 }
 
 /** PostgreSQL and Kafka start side by side; whichever started is kept for the shutdown even if the other failed. */

@@ -4,6 +4,8 @@ import type { PostgresDatabases } from "./postgres.ts";
 export interface Endpoints {
   commandPort: number;
   queryPort: number;
+  /** Where each service's GET /metrics answers (Prometheus text format). */
+  metricsPorts: { command: number | undefined; query: number | undefined };
   postgres: PostgresDatabases;
   kafka: KafkaCluster;
   /** The development token both services accept; undefined when the environment configured auth. */
@@ -11,7 +13,7 @@ export interface Endpoints {
 }
 
 /** What the runner prints once everything listens: where things are, the token, and commands to try. */
-export function usage({ commandPort, queryPort, postgres, kafka, token }: Endpoints): string {
+export function usage({ commandPort, queryPort, metricsPorts, postgres, kafka, token }: Endpoints): string {
   const command = `127.0.0.1:${commandPort}`;
   const query = `127.0.0.1:${queryPort}`;
   const bufCurl = "npx buf curl --protocol grpc --http2-prior-knowledge";
@@ -24,6 +26,7 @@ Conveyor is running (gRPC, server reflection and health on both ports):
   write database   ${redact(postgres.writeUrl)}
   read database    ${redact(postgres.readUrl)}
   kafka            ${kafka.brokers.join(",")}
+  metrics          ${metricsUrl(metricsPorts.command)}   ${metricsUrl(metricsPorts.query)}   (command, query)
 ${authLines(token)}
 Try (health and reflection need no token):
   grpcurl -plaintext ${command} list
@@ -44,6 +47,10 @@ function authLines(token: string | undefined): string {
                    (principal "developer", every permission; kept in .cache/dev-token)
                    send it as: -H "authorization: Bearer ${token}"
 `;
+}
+
+function metricsUrl(port: number | undefined): string {
+  return port === undefined ? "(not reported)" : `http://127.0.0.1:${port}/metrics`;
 }
 
 function redact(url: string): string {
