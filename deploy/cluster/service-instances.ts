@@ -43,11 +43,15 @@ async function startInstance(
 ): Promise<ServiceInstance> {
   const messages = new Set<string>();
   const portVariable = kind === "command" ? "COMMAND_SERVICE_PORT" : "QUERY_SERVICE_PORT";
-  const { server, port } = await startService(kind, { ...env, [portVariable]: "0" }, (line) => {
-    const message = logMessage(line);
-    if (message) messages.add(message);
-    onLine(name, line);
-  });
+  const { server, port } = await startService(
+    kind,
+    { ...env, [portVariable]: "0", METRICS_PORT: "0" },
+    (line) => {
+      const message = logMessage(line);
+      if (message) messages.add(message);
+      onLine(name, line);
+    },
+  );
   return {
     name,
     port,

@@ -53,6 +53,7 @@ export async function run(): Promise<void> {
     KAFKA_TOPIC_PREFIX: topicPrefix,
     COMMAND_SERVICE_PORT: "0",
     QUERY_SERVICE_PORT: "0",
+    METRICS_PORT: "0",
     LOG_LEVEL: "info", // startService waits for the "listening" line
   };
   const services: { server: { stop(): Promise<void> } }[] = [];
