@@ -1,7 +1,7 @@
 import type { Message, TopicMessages } from "kafkajs";
 import { cloudEventHeaders } from "./cloud-events.ts";
-import { encodeEnvelope, envelopeOf, type OutboxRecord } from "./envelope-codec.ts";
-import { topicForAggregate, type Topics } from "./topics.ts";
+import { encodeOutboxRecord, type OutboxRecord } from "./envelope-codec.ts";
+import type { Topics } from "./topics.ts";
 
 /**
  * The Kafka messages of outbox rows, grouped by topic and kept in outbox order: the key is the aggregate
@@ -18,10 +18,9 @@ export function relayMessages(records: OutboxRecord[], topics: Topics): TopicMes
   };
   for (const record of records) {
     try {
-      const envelope = envelopeOf(record);
-      add(topicForAggregate(topics, envelope.aggregateType), {
+      add(topicOf(topics, record), {
         key: record.aggregateId,
-        value: Buffer.from(encodeEnvelope(envelope)),
+        value: encodeOutboxRecord(record),
         headers: cloudEventHeaders(record),
       });
     } catch (error) {
@@ -29,6 +28,19 @@ export function relayMessages(records: OutboxRecord[], topics: Topics): TopicMes
     }
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+function topicOf(topics: Topics, record: OutboxRecord): string {
+  switch (record.aggregateType) {
+    case "USER":
+      return topics.users;
+    case "ORDER":
+      return topics.orders;
+    case "TASK":
+      return topics.tasks;
+    default:
+      throw new Error(`no topic for aggregate type ${String(record.aggregateType)}`);
+  }
 }
 
 function unencodableRow(record: OutboxRecord, error: unknown): Message {
