@@ -19,12 +19,22 @@ export const orderColumns =
   "order_id, order_date, status, customer_id, customer_email, customer_name, item_count, total_minor, ship_line1, ship_line2, ship_city, ship_postal_code, ship_country, last_event_at";
 
 /**
+ * The client's HTTP/2 receive window (stream and connection). Node's default, 64 KiB, lets the server
+ * send two 32 KiB messages per round trip of WINDOW_UPDATE, so on a loaded machine the export waits on
+ * the client's scheduling, not on its own work; bulk clients raise it (grpc-go and grpc-java grow theirs
+ * by bandwidth-delay estimation to several MiB). EXPORT_BENCH_WINDOW_BYTES overrides it.
+ */
+const receiveWindowBytes = Number(process.env.EXPORT_BENCH_WINDOW_BYTES ?? 4 * 1024 * 1024);
+
+/**
  * ExportOrders through a grpc-js client that keeps each message's bytes undecoded except the
  * progress field (rows counted from rows_so_far): the client costs next to nothing, like psql writing to
  * /dev/null, so the figure is the server's.
  */
 export async function grpcExport(port: number, format: ExportFormat): Promise<Run> {
-  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    "grpc-node.flow_control_window": receiveWindowBytes,
+  });
   const request = create(ExportOrdersRequestSchema, { options: { format } });
   const started = performance.now();
   let rows = 0;
