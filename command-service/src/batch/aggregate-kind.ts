@@ -42,9 +42,12 @@ export interface AggregateKind<S extends AggregateState, C, E> {
   evolve(state: S | undefined, id: string, event: E): S;
   wire(event: E): EventWire;
   /**
-   * Writes the new state and the outbox events in one statement, only if the row is still at the
-   * version of `change.before`. Returns false (writing nothing) when it moved on.
+   * Writes the new states and outbox events of some aggregates (one change each) in one statement,
+   * each only if its row is still at the version of its `change.before`. Returns the ids written: an
+   * aggregate whose row moved on is left out, nothing of it written.
    */
-  save(sql: Sql, change: Change<S>): Promise<boolean>;
+  save(sql: Sql, changes: Change<S>[]): Promise<Set<string>>;
+  /** The domain error that a failed `save` of this one change stands for (e.g. an email in use), if any. */
+  writeError(error: unknown, change: Change<S>): Error | undefined;
   dependencies(command: C): Dependency[];
 }

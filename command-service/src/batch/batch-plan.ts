@@ -64,3 +64,25 @@ export function dependencyOrder(groups: AggregateGroup[]): AggregateGroup[] {
   groups.forEach(place);
   return ordered;
 }
+
+/**
+ * The groups in waves, each group in a later wave than every group it runs after (request order within
+ * a wave). Groups in a cycle wait for nothing: they are in the first wave (and fail without running).
+ */
+export function dependencyWaves(groups: AggregateGroup[]): AggregateGroup[][] {
+  const byId = new Map(groups.map((group) => [group.aggregateId, group]));
+  const waveOf = new Map<string, number>();
+  // Cycles were cut (a group in a cycle waits for nothing), so this recursion ends.
+  const wave = (group: AggregateGroup): number => {
+    let found = waveOf.get(group.aggregateId);
+    if (found === undefined) {
+      const after = group.cycle ? [] : group.runsAfter.map((id) => wave(byId.get(id)!));
+      found = after.length > 0 ? Math.max(...after) + 1 : 0;
+      waveOf.set(group.aggregateId, found);
+    }
+    return found;
+  };
+  const waves: AggregateGroup[][] = [];
+  for (const group of groups) (waves[wave(group)] ??= []).push(group);
+  return waves;
+}

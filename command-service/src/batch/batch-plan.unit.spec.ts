@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BatchCommand } from "./batch-command.ts";
-import { dependencyOrder, planBatch } from "./batch-plan.ts";
+import { dependencyOrder, dependencyWaves, planBatch } from "./batch-plan.ts";
 
 const address = { line1: "l", line2: "", city: "c", postalCode: "p", country: "DE" };
 let index = 0;
@@ -50,5 +50,21 @@ describe("planBatch", () => {
     const groups = planBatch([placeOrder("a", "b"), placeOrder("b", "a"), createUser("u")]);
     expect(groups.map((g) => g.cycle)).toEqual([["a", "b", "a"], ["b", "a", "b"], undefined]);
     expect(dependencyOrder(groups).map((g) => g.aggregateId)).toEqual(["u"]);
+  });
+
+  it("puts each group in a wave after the waves of the groups it runs after, cycles in the first", () => {
+    index = 0;
+    const groups = planBatch([
+      placeOrder("o", "u"),
+      completeTask("t"),
+      placeOrder("a", "b"),
+      placeOrder("b", "a"),
+      createUser("u"),
+      placeOrder("p", "elsewhere"),
+    ]);
+    expect(dependencyWaves(groups).map((wave) => wave.map((g) => g.aggregateId))).toEqual([
+      ["t", "a", "b", "u", "p"],
+      ["o"],
+    ]);
   });
 });

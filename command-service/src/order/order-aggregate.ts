@@ -2,7 +2,7 @@ import type { AggregateKind } from "../batch/aggregate-kind.ts";
 import { decideOrder, evolveOrder, type OrderCommand, type OrderEvent } from "./domain/order.ts";
 import type { Order } from "./domain/order-state.ts";
 import { orderEventPayload } from "./order-event-payloads.ts";
-import { loadOrders, saveOrder } from "./order-store.ts";
+import { loadOrders, orderWriteError, saveOrders } from "./order-store.ts";
 
 /** The Order aggregate as the batch executor runs it; PlaceOrder needs its customer to exist first. */
 export const orderAggregate: AggregateKind<Order, OrderCommand, OrderEvent> = {
@@ -12,7 +12,8 @@ export const orderAggregate: AggregateKind<Order, OrderCommand, OrderEvent> = {
     decideOrder(order, command, { customerExists: (id) => context.exists("USER", id) }),
   evolve: evolveOrder,
   wire: orderEventPayload,
-  save: saveOrder,
+  save: saveOrders,
+  writeError: orderWriteError,
   dependencies: (command) =>
     command.type === "PlaceOrder" ? [{ id: command.customerId, type: "USER", role: "customer" }] : [],
 };

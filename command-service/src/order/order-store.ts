@@ -1,9 +1,9 @@
 import { NotFoundError } from "@conveyor/errors";
 import type { Change } from "../batch/aggregate-kind.ts";
 import type { Sql, Statement } from "../batch/sql.ts";
+import { runSave, insertOutboxSql } from "../batch/outbox-insert.ts";
 import { isForeignKeyViolation } from "../batch/pg-error.ts";
-import { outboxColumns, outboxInsertColumns, outboxRowsSql } from "../outbox/outbox-event.ts";
-import type { Order, OrderItem } from "./domain/order-state.ts";
+import type { Order } from "./domain/order-state.ts";
 
 interface OrderRow {
   id: string;
@@ -65,68 +65,73 @@ function toOrder(row: OrderRow): Order {
   };
 }
 
-// Lines are only ever appended, so the new ones are those past the line count the order had before.
+// $1: the new states (plus `expected`: the version each was read at, 0 for a new order); $2: the new
+// lines. Lines are only ever appended, so the new ones are those past the line count an order had before.
 const save: Statement = {
-  name: "save-order",
+  name: "save-orders",
   text: `
-  WITH saved AS (
+  WITH rows AS (
+    SELECT * FROM json_to_recordset($1::json) AS r(id uuid, "customerId" uuid, "orderDate" timestamptz,
+      status text, line1 text, line2 text, city text, "postalCode" text, country text, "cancelReason" text,
+      version int8, expected int8)),
+  created AS (
     INSERT INTO orders (id, customer_id, order_date, status, ship_line1, ship_line2, ship_city, ship_postal_code,
       ship_country, cancel_reason, version)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-    ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, ship_line1 = EXCLUDED.ship_line1,
-      ship_line2 = EXCLUDED.ship_line2, ship_city = EXCLUDED.ship_city, ship_postal_code = EXCLUDED.ship_postal_code,
-      ship_country = EXCLUDED.ship_country, cancel_reason = EXCLUDED.cancel_reason, version = EXCLUDED.version,
-      updated_at = now()
-    WHERE orders.version = $12
+    SELECT id, "customerId", "orderDate", status, line1, line2, city, "postalCode", country, "cancelReason", version
+    FROM rows WHERE expected = 0
+    ON CONFLICT (id) DO NOTHING
     RETURNING id),
-  new_items AS (
+  updated AS (
+    UPDATE orders o SET status = r.status, ship_line1 = r.line1, ship_line2 = r.line2, ship_city = r.city,
+      ship_postal_code = r."postalCode", ship_country = r.country, cancel_reason = r."cancelReason",
+      version = r.version, updated_at = now()
+    FROM rows r WHERE r.expected > 0 AND o.id = r.id AND o.version = r.expected
+    RETURNING o.id),
+  saved AS (SELECT id FROM created UNION ALL SELECT id FROM updated),
+  new_lines AS (
     INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price_minor)
-    SELECT $1, line.* FROM unnest($13::int[], $14::text[], $15::int[], $16::int8[]) AS line
-    WHERE EXISTS (SELECT 1 FROM saved))
-  INSERT INTO outbox (${outboxInsertColumns})
-  SELECT events.* FROM (${outboxRowsSql(17)}) AS events WHERE EXISTS (SELECT 1 FROM saved)
-  RETURNING id`,
+    SELECT l."orderId", l."lineNo", l.sku, l.quantity, l."unitPriceMinor"
+    FROM json_to_recordset($2::json) AS l("orderId" uuid, "lineNo" int, sku text, quantity int, "unitPriceMinor" int8)
+    WHERE l."orderId" = ANY (ARRAY(SELECT id FROM saved))),
+  events AS (${insertOutboxSql("$3", "$4", "SELECT id FROM saved")})
+  SELECT id FROM saved`,
 };
 
-/** Writes an order's new state, its new lines and its outbox events in one statement, if the row is still where it was read. */
-export async function saveOrder(sql: Sql, { before, after, events }: Change<Order>): Promise<boolean> {
-  const address = after.shippingAddress;
-  const state = [
-    after.id,
-    after.customerId,
-    after.orderDate,
-    after.status,
-    address.line1,
-    address.line2,
-    address.city,
-    address.postalCode,
-    address.country,
-    after.cancelReason ?? null,
-    after.version,
-  ];
-  const firstNewLine = before?.items.length ?? 0;
-  const lines = lineColumns(after.items.slice(firstNewLine), firstNewLine + 1);
-  try {
-    const inserted = await sql.query(save, [
-      ...state,
-      before?.version ?? 0,
-      ...lines,
-      ...outboxColumns(events),
-    ]);
-    return inserted.length === events.length;
-  } catch (error) {
-    if (isForeignKeyViolation(error, "orders_customer_id_fkey")) {
-      throw new NotFoundError(`customer ${after.customerId} does not exist`);
-    }
-    throw error;
-  }
+/**
+ * Writes orders' new states, their new lines and their outbox events in one statement, each order only
+ * if its row is still at the version it was read at. Returns the ids written.
+ */
+export async function saveOrders(sql: Sql, changes: Change<Order>[]): Promise<Set<string>> {
+  const rows = changes.map(({ before, after }) => ({
+    id: after.id,
+    customerId: after.customerId,
+    orderDate: after.orderDate,
+    status: after.status,
+    ...after.shippingAddress,
+    cancelReason: after.cancelReason ?? null,
+    version: after.version,
+    expected: before?.version ?? 0,
+  }));
+  const lines = changes.flatMap(({ before, after }) => newLines(before, after));
+  const events = changes.flatMap((change) => change.events);
+  return runSave(sql, save, rows, events, [JSON.stringify(lines)]);
 }
 
-function lineColumns(items: OrderItem[], firstLineNo: number): unknown[] {
-  return [
-    items.map((_, offset) => firstLineNo + offset),
-    items.map((item) => item.sku),
-    items.map((item) => item.quantity),
-    items.map((item) => item.unitPriceMinor.toString()),
-  ];
+/** What a failed write of one order means in domain terms: its customer does not exist. */
+export function orderWriteError(error: unknown, { after }: Change<Order>): Error | undefined {
+  if (isForeignKeyViolation(error, "orders_customer_id_fkey"))
+    return new NotFoundError(`customer ${after.customerId} does not exist`);
+  return undefined;
+}
+
+function newLines(before: Order | undefined, after: Order) {
+  const first = before?.items.length ?? 0;
+  return after.items.slice(first).map((item, offset) => ({
+    orderId: after.id,
+    lineNo: first + offset + 1,
+    sku: item.sku,
+    quantity: item.quantity,
+    // A string: int64 minor units may exceed what a JSON number holds exactly.
+    unitPriceMinor: item.unitPriceMinor.toString(),
+  }));
 }

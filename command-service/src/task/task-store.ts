@@ -1,6 +1,6 @@
 import type { Change } from "../batch/aggregate-kind.ts";
+import { insertOutboxSql, runSave } from "../batch/outbox-insert.ts";
 import { loadByIds, type Sql, type Statement } from "../batch/sql.ts";
-import { outboxColumns, outboxInsertColumns, outboxRowsSql } from "../outbox/outbox-event.ts";
 import type { Task } from "./domain/task-state.ts";
 
 interface TaskRow {
@@ -32,33 +32,38 @@ export async function loadTasks(sql: Sql, ids: string[], lock: boolean): Promise
   }));
 }
 
+// $1: the new states (a Task each, plus `expected`: the version it was read at, 0 for a new task).
 const save: Statement = {
-  name: "save-task",
+  name: "save-tasks",
   text: `
-  WITH saved AS (
+  WITH rows AS (
+    SELECT * FROM json_to_recordset($1::json) AS r(id uuid, title text, month int2, category text,
+      completed boolean, "executionDate" timestamptz, version int8, expected int8)),
+  created AS (
     INSERT INTO tasks (id, title, month, category, completed, execution_date, version)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
-    ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, month = EXCLUDED.month, category = EXCLUDED.category,
-      completed = EXCLUDED.completed, execution_date = EXCLUDED.execution_date, version = EXCLUDED.version,
-      updated_at = now()
-    WHERE tasks.version = $8
-    RETURNING id)
-  INSERT INTO outbox (${outboxInsertColumns})
-  SELECT events.* FROM (${outboxRowsSql(9)}) AS events WHERE EXISTS (SELECT 1 FROM saved)
-  RETURNING id`,
+    SELECT id, title, month, category, completed, "executionDate", version FROM rows WHERE expected = 0
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id),
+  updated AS (
+    UPDATE tasks t SET title = r.title, month = r.month, category = r.category, completed = r.completed,
+      execution_date = r."executionDate", version = r.version, updated_at = now()
+    FROM rows r WHERE r.expected > 0 AND t.id = r.id AND t.version = r.expected
+    RETURNING t.id),
+  saved AS (SELECT id FROM created UNION ALL SELECT id FROM updated),
+  events AS (${insertOutboxSql("$2", "$3", "SELECT id FROM saved")})
+  SELECT id FROM saved`,
 };
 
-/** Writes a task's new state and its outbox events in one statement, if the row is still where it was read. */
-export async function saveTask(sql: Sql, { before, after, events }: Change<Task>): Promise<boolean> {
-  const state = [
-    after.id,
-    after.title,
-    after.month,
-    after.category,
-    after.completed,
-    after.executionDate,
-    after.version,
-  ];
-  const inserted = await sql.query(save, [...state, before?.version ?? 0, ...outboxColumns(events)]);
-  return inserted.length === events.length;
+/**
+ * Writes tasks' new states and their outbox events in one statement, each task only if its row is
+ * still at the version it was read at. Returns the ids written.
+ */
+export async function saveTasks(sql: Sql, changes: Change<Task>[]): Promise<Set<string>> {
+  const rows = changes.map(({ before, after }) => ({ ...after, expected: before?.version ?? 0 }));
+  return runSave(
+    sql,
+    save,
+    rows,
+    changes.flatMap((change) => change.events),
+  );
 }

@@ -1,7 +1,7 @@
 import type { AggregateKind } from "../batch/aggregate-kind.ts";
 import { decideUser, evolveUser, type User, type UserCommand, type UserEvent } from "./domain/user.ts";
 import { userEventPayload } from "./user-event-payloads.ts";
-import { loadUsers, saveUser } from "./user-store.ts";
+import { loadUsers, saveUsers, userWriteError } from "./user-store.ts";
 
 /** The User aggregate as the batch executor runs it. */
 export const userAggregate: AggregateKind<User, UserCommand, UserEvent> = {
@@ -10,6 +10,7 @@ export const userAggregate: AggregateKind<User, UserCommand, UserEvent> = {
   decide: (user, command) => decideUser(user, command),
   evolve: evolveUser,
   wire: userEventPayload,
-  save: saveUser,
+  save: saveUsers,
+  writeError: userWriteError,
   dependencies: () => [],
 };

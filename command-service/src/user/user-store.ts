@@ -1,8 +1,8 @@
 import { InvariantViolation } from "@conveyor/errors";
 import type { Change } from "../batch/aggregate-kind.ts";
+import { insertOutboxSql, runSave } from "../batch/outbox-insert.ts";
 import { isUniqueViolation } from "../batch/pg-error.ts";
 import { loadByIds, type Sql, type Statement } from "../batch/sql.ts";
-import { outboxColumns, outboxInsertColumns, outboxRowsSql } from "../outbox/outbox-event.ts";
 import type { User } from "./domain/user.ts";
 
 interface UserRow {
@@ -31,40 +31,45 @@ export async function loadUsers(sql: Sql, ids: string[], lock: boolean): Promise
   }));
 }
 
+// $1: the new states (a User each, plus `expected`: the version it was read at, 0 for a new user).
 const save: Statement = {
-  name: "save-user",
+  name: "save-users",
   text: `
-  WITH saved AS (
+  WITH rows AS (
+    SELECT * FROM json_to_recordset($1::json) AS r(id uuid, email text, "firstName" text, "lastName" text,
+      status text, roles text[], version int8, expected int8)),
+  created AS (
     INSERT INTO users (id, email, first_name, last_name, status, roles, version)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
-    ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, first_name = EXCLUDED.first_name,
-      last_name = EXCLUDED.last_name, status = EXCLUDED.status, roles = EXCLUDED.roles,
-      version = EXCLUDED.version, updated_at = now()
-    WHERE users.version = $8
-    RETURNING id)
-  INSERT INTO outbox (${outboxInsertColumns})
-  SELECT events.* FROM (${outboxRowsSql(9)}) AS events WHERE EXISTS (SELECT 1 FROM saved)
-  RETURNING id`,
+    SELECT id, email, "firstName", "lastName", status, roles, version FROM rows WHERE expected = 0
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id),
+  updated AS (
+    UPDATE users u SET email = r.email, first_name = r."firstName", last_name = r."lastName", status = r.status,
+      roles = r.roles, version = r.version, updated_at = now()
+    FROM rows r WHERE r.expected > 0 AND u.id = r.id AND u.version = r.expected
+    RETURNING u.id),
+  saved AS (SELECT id FROM created UNION ALL SELECT id FROM updated),
+  events AS (${insertOutboxSql("$2", "$3", "SELECT id FROM saved")})
+  SELECT id FROM saved`,
 };
 
-/** Writes a user's new state and its outbox events in one statement, if the row is still where it was read. */
-export async function saveUser(sql: Sql, { before, after, events }: Change<User>): Promise<boolean> {
-  const state = [
-    after.id,
-    after.email,
-    after.firstName,
-    after.lastName,
-    after.status,
-    after.roles,
-    after.version,
-  ];
-  try {
-    const inserted = await sql.query(save, [...state, before?.version ?? 0, ...outboxColumns(events)]);
-    return inserted.length === events.length;
-  } catch (error) {
-    if (isUniqueViolation(error, "users_email_key")) {
-      throw new InvariantViolation(`email ${after.email} is already in use`);
-    }
-    throw error;
-  }
+/**
+ * Writes users' new states and their outbox events in one statement, each user only if its row is
+ * still at the version it was read at. Returns the ids written.
+ */
+export async function saveUsers(sql: Sql, changes: Change<User>[]): Promise<Set<string>> {
+  const rows = changes.map(({ before, after }) => ({ ...after, expected: before?.version ?? 0 }));
+  return runSave(
+    sql,
+    save,
+    rows,
+    changes.flatMap((change) => change.events),
+  );
+}
+
+/** What a failed write of one user means in domain terms: its email is taken. */
+export function userWriteError(error: unknown, { after }: Change<User>): Error | undefined {
+  if (isUniqueViolation(error, "users_email_key"))
+    return new InvariantViolation(`email ${after.email} is already in use`);
+  return undefined;
 }

@@ -35,7 +35,7 @@ export function heldBatchWrite<S extends AggregateState, C, E>(
       after = kind.evolve(after, id, event);
       events.push(outboxEvent(kind.type, after, kind.wire(event)));
     }
-    if (!(await kind.save(sql, { before, after: after!, events })))
+    if (!(await kind.save(sql, [{ before, after: after!, events }])).has(id))
       throw new Error(`${id} moved under its lock`);
     markWritten();
     await released;
