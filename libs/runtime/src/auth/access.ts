@@ -52,9 +52,12 @@ export function permissionDenied(
   at?: string,
 ): PermissionDenied {
   const where = at ? `${at}: ` : "";
-  const what = name === "*" ? plural[kind] : `${singular[kind]} ${name}`;
+  if (name === "*")
+    return new PermissionDenied(
+      `${where}principal "${principal}" may not ${plural[kind]} (needs "${kind}:*" or a "${kind}:<name>" permission)`,
+    );
   return new PermissionDenied(
-    `${where}principal "${principal}" may not ${what} (needs "${permissionFor(kind, name)}")`,
+    `${where}principal "${principal}" may not ${singular[kind]} ${name} (needs "${permissionFor(kind, name)}")`,
   );
 }
 

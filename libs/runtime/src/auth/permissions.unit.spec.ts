@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { permissionDenied } from "./access.ts";
 import { permissionCatalog } from "./permission-catalog.ts";
 import { PermissionSet } from "./permissions.ts";
 
@@ -23,5 +24,16 @@ describe("PermissionSet", () => {
     expect(permissionCatalog.command).toContain("SetTaskExecutionDate");
     expect(permissionCatalog.command).toHaveLength(13);
     expect(permissionCatalog.bulk).toEqual(["SetTaskExecutionDate", "SuspendUsers", "CancelOrders"]);
+  });
+});
+
+describe("permissionDenied", () => {
+  it("says what was refused and which permission would allow it", () => {
+    expect(permissionDenied("reader", "command", "CreateTask", "commands[2]").message).toBe(
+      'commands[2]: principal "reader" may not run command CreateTask (needs "command:CreateTask")',
+    );
+    expect(permissionDenied("writer", "export", "*").message).toBe(
+      'principal "writer" may not export anything (needs "export:*" or a "export:<name>" permission)',
+    );
   });
 });
