@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { migrate, openDataSource } from "@conveyor/persistence";
+import { type DatabaseLimits, loadDatabaseLimits, postgresSessionSettings } from "@conveyor/runtime";
 import { WriteModel0001 } from "./migrations/0001-write-model.ts";
 import { BatchRequestClaims1764000000002 } from "./migrations/0002-batch-request-claims.ts";
 import { OutboxRelay0003 } from "./migrations/0003-outbox-relay.ts";
@@ -12,6 +13,20 @@ export function migrateWriteDatabase(url: string): Promise<void> {
   return migrate({ url, migrations, applicationName: "conveyor-command-migrate" });
 }
 
-export function openWriteDatabase(url: string, poolSize: number): Promise<DataSource> {
-  return openDataSource({ url, migrations, poolSize, applicationName: "conveyor-command-service" });
+/**
+ * The write pool. Every connection carries the session timeouts of `limits` (DB_* variables), so a
+ * runaway statement, a long lock wait or a stalled transaction cannot hold the database for good.
+ */
+export function openWriteDatabase(
+  url: string,
+  poolSize: number,
+  limits: DatabaseLimits = loadDatabaseLimits(),
+): Promise<DataSource> {
+  return openDataSource({
+    url,
+    migrations,
+    poolSize,
+    applicationName: "conveyor-command-service",
+    extra: postgresSessionSettings(limits),
+  });
 }

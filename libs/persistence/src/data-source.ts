@@ -9,6 +9,8 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Application name shown in pg_stat_activity. */
   applicationName: string;
+  /** Passed to the node-postgres pool, e.g. session timeouts (statement_timeout, lock_timeout). */
+  extra?: Record<string, unknown>;
 }
 
 /** Creates and initialises a TypeORM data source over pg. Schema changes only ever come from migrations. */
@@ -23,6 +25,7 @@ export async function openDataSource(options: DataSourceOptions): Promise<DataSo
     logging: false,
     applicationName: options.applicationName,
     poolSize: options.poolSize ?? 10,
+    ...(options.extra ? { extra: options.extra } : {}),
   });
   return dataSource.initialize();
 }

@@ -48,3 +48,9 @@ export {
   postgresSessionSettings,
   type DatabaseLimits,
 } from "./limits/database-limits.ts";
+export {
+  databaseLimitError,
+  databaseLimitLabels,
+  createDatabaseLimitInterceptor,
+  type DatabaseLimitLabels,
+} from "./limits/database-limit-error.ts";

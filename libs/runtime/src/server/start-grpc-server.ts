@@ -14,6 +14,7 @@ import {
 } from "../reflection/reflection-routes.ts";
 import { createTraceInterceptor } from "../tracing/trace-interceptor.ts";
 import { createDeadlineInterceptor } from "../limits/deadline-interceptor.ts";
+import { createDatabaseLimitInterceptor, type DatabaseLimitLabels } from "../limits/database-limit-error.ts";
 import { defaultServerLimits, type ServerLimits } from "../limits/server-limits.ts";
 import { createDualProtocolServer } from "./dual-protocol-server.ts";
 import { tlsServerOptions } from "./tls-options.ts";
@@ -41,6 +42,8 @@ export interface GrpcServerOptions {
    * go through `toConnectError` like handler errors.
    */
   interceptors?: Interceptor[];
+  /** Names of the PostgreSQL timeouts of the handlers' connections: such timeouts become typed errors. */
+  databaseLimits?: DatabaseLimitLabels;
 }
 
 /** A running server. */
@@ -76,6 +79,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         createTraceInterceptor(),
         createErrorInterceptor(options.logger),
         createDeadlineInterceptor(limits),
+        ...(options.databaseLimits ? [createDatabaseLimitInterceptor(options.databaseLimits)] : []),
         ...(options.interceptors ?? []),
       ],
       shutdownSignal: shutdown.signal,
