@@ -1,4 +1,4 @@
-import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { ValidationError } from "@conveyor/errors";
 import type { OrderExportFilter } from "@conveyor/proto/conveyor/query/v1/exports_pb";
 import { OrderStatus } from "@conveyor/proto/conveyor/types/v1/types_pb";
@@ -7,8 +7,8 @@ import { timestampLiteral, uuidLiteral } from "./sql-literal.ts";
 
 /** Validates an order export filter (fields named under `prefix`) and renders it for read_orders. */
 export function orderFilter(filter: OrderExportFilter | undefined, prefix = "filter"): ExportFilter {
-  const from = filter?.placedFrom ? timestampDate(filter.placedFrom) : undefined;
-  const to = filter?.placedTo ? timestampDate(filter.placedTo) : undefined;
+  const from = instant(filter?.placedFrom, `${prefix}.placed_from`);
+  const to = instant(filter?.placedTo, `${prefix}.placed_to`);
   if (from && to && from >= to) throw new ValidationError(`${prefix}.placed_to`, "must be after placed_from");
   const statuses = statusNames(filter?.statuses ?? [], OrderStatus, `${prefix}.statuses`);
   const customerId = filter?.customerId ? filter.customerId.toLowerCase() : undefined;
@@ -24,4 +24,17 @@ export function orderFilter(filter: OrderExportFilter | undefined, prefix = "fil
     statuses,
     customerId,
   });
+}
+
+const earliest = Date.parse("0001-01-01T00:00:00Z");
+const latest = Date.parse("9999-12-31T23:59:59.999Z");
+
+// timestamptz has no instant outside years 1 to 9999, and far outside them a Date has no time at all
+// (toISOString would throw): both are bad input, not a server failure.
+function instant(timestamp: Timestamp | undefined, field: string): Date | undefined {
+  if (!timestamp) return undefined;
+  const date = timestampDate(timestamp);
+  if (!(date.getTime() >= earliest && date.getTime() <= latest))
+    throw new ValidationError(field, "must be a date between years 1 and 9999");
+  return date;
 }
