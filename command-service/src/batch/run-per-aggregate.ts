@@ -46,7 +46,7 @@ export async function runPerAggregate(
       else toWrite.push(decided);
     }
     await Promise.all(
-      chunksOf(toWrite).map((chunk) =>
+      chunksOf(toWrite, request.parallelism).map((chunk) =>
         limit(() => writeChunk(deps, chunk, context, request.requestId)).then((results) =>
           results.forEach(finish),
         ),

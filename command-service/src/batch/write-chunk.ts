@@ -9,22 +9,30 @@ import { withSql } from "./sql.ts";
 export type Chunk = DecidedGroup[];
 
 /**
- * At most this many groups share a statement: enough that a batch of thousands of commands takes a
- * handful of statements, few enough that one failing chunk (rerun group by group) costs little.
+ * A wave's groups of one type go to up to `parallelism` chunks of even size, so the database works on
+ * them on that many connections at once, but of no fewer than `minGroupsPerChunk` groups (a statement
+ * per handful of groups costs more than it spreads) and no more than `maxGroupsPerChunk` (so that a
+ * failing chunk, rerun group by group, costs little).
  */
+export const minGroupsPerChunk = 16;
 export const maxGroupsPerChunk = 100;
 
-/** Splits groups into chunks of one aggregate type each, keeping their order within a type. */
-export function chunksOf(decided: DecidedGroup[], maxGroups = maxGroupsPerChunk): Chunk[] {
-  const byType = new Map<string, Chunk[]>();
+/** Splits groups into chunks of one aggregate type each (see minGroupsPerChunk), keeping their order within a type. */
+export function chunksOf(decided: DecidedGroup[], parallelism: number): Chunk[] {
+  const byType = new Map<string, DecidedGroup[]>();
   for (const item of decided) {
-    const chunks = byType.get(item.group.aggregateType) ?? [];
-    const last = chunks.at(-1);
-    if (last && last.length < maxGroups) last.push(item);
-    else chunks.push([item]);
-    byType.set(item.group.aggregateType, chunks);
+    const ofType = byType.get(item.group.aggregateType);
+    if (ofType) ofType.push(item);
+    else byType.set(item.group.aggregateType, [item]);
   }
-  return [...byType.values()].flat();
+  const chunks: Chunk[] = [];
+  for (const ofType of byType.values()) {
+    const wanted = Math.max(1, Math.min(parallelism, Math.floor(ofType.length / minGroupsPerChunk)));
+    const count = Math.max(wanted, Math.ceil(ofType.length / maxGroupsPerChunk));
+    const size = Math.ceil(ofType.length / count);
+    for (let start = 0; start < ofType.length; start += size) chunks.push(ofType.slice(start, start + size));
+  }
+  return chunks;
 }
 
 /**

@@ -10,18 +10,29 @@ const decided = (aggregateId: string, aggregateType: AggregateTypeName): Decided
 });
 
 describe("chunksOf", () => {
-  it("chunks groups by aggregate type, in order, at most the given number per chunk", () => {
+  const ids = (chunks: DecidedGroup[][]) =>
+    chunks.map((chunk) => chunk.map((item) => item.group.aggregateId));
+
+  it("chunks groups by aggregate type, keeping their order, in one chunk while a type has few", () => {
     const groups = [
       decided("u1", "USER"),
       decided("t1", "TASK"),
       decided("u2", "USER"),
-      decided("u3", "USER"),
       decided("t2", "TASK"),
     ];
-    expect(chunksOf(groups, 2).map((chunk) => chunk.map((item) => item.group.aggregateId))).toEqual([
+    expect(ids(chunksOf(groups, 4))).toEqual([
       ["u1", "u2"],
-      ["u3"],
       ["t1", "t2"],
     ]);
+  });
+
+  it("spreads a type's groups over up to `parallelism` even chunks, within the chunk size bounds", () => {
+    const users = (count: number) => Array.from({ length: count }, (_, i) => decided(`u${i}`, "USER"));
+    const sizes = (count: number, parallelism: number) =>
+      chunksOf(users(count), parallelism).map((chunk) => chunk.length);
+    expect(sizes(40, 4)).toEqual([20, 20]);
+    expect(sizes(100, 4)).toEqual([25, 25, 25, 25]);
+    expect(sizes(450, 2)).toEqual([90, 90, 90, 90, 90]);
+    expect(sizes(31, 8)).toEqual([31]);
   });
 });
