@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 /** The W3C trace context of one span: which trace it belongs to and its own id. */
 export interface TraceContext {
@@ -53,9 +53,17 @@ export function newSpanId(): string {
   return nonZeroHex(8);
 }
 
+// One randomFillSync per 512 ids instead of one randomBytes call (tens of microseconds) per id.
+const pool = Buffer.alloc(8192);
+let poolOffset = pool.length;
+
 function nonZeroHex(bytes: number): string {
   for (;;) {
-    const hex = randomBytes(bytes).toString("hex");
+    if (poolOffset + bytes > pool.length) {
+      randomFillSync(pool);
+      poolOffset = 0;
+    }
+    const hex = pool.toString("hex", poolOffset, (poolOffset += bytes));
     if (!/^0+$/.test(hex)) return hex;
   }
 }
