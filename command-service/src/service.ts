@@ -2,6 +2,8 @@ import { CommandService } from "@conveyor/proto/conveyor/command/v1/command_serv
 import {
   createAuthInterceptor,
   createLogger,
+  databaseLimitLabels,
+  defaultDatabaseLimits,
   startGrpcServer,
   type Logger,
   type ServiceConfig,
@@ -26,7 +28,8 @@ export async function startCommandService(
   options: { logger?: Logger } = {},
 ): Promise<RunningService> {
   const logger = options.logger ?? createLogger("command-service");
-  const dataSource = await openWriteDatabase(config.databaseUrl, 10);
+  const databaseLimits = config.databaseLimits ?? defaultDatabaseLimits;
+  const dataSource = await openWriteDatabase(config.databaseUrl, 10, databaseLimits);
   const relay = startOutboxRelay({
     databaseUrl: config.databaseUrl,
     kafka: createKafka("conveyor-command-service", config.kafkaBrokers),
@@ -46,6 +49,8 @@ export async function startCommandService(
     routes: commandRoutes({ dataSource, logger, metrics: metrics.command }),
     services: [CommandService],
     logger,
+    limits: config.limits,
+    databaseLimits: databaseLimitLabels(databaseLimits),
     interceptors: [metrics.rpcInterceptor, createAuthInterceptor(config.auth)],
   });
   logger.info({ port: server.port, host: config.host }, "listening");

@@ -1,8 +1,8 @@
-import pg from "pg";
 import { QueryService } from "@conveyor/proto/conveyor/query/v1/query_service_pb";
 import {
   createAuthInterceptor,
   createLogger,
+  defaultDatabaseLimits,
   startGrpcServer,
   type Logger,
   type ServiceConfig,
@@ -11,7 +11,8 @@ import { createKafka, topicsFor } from "@conveyor/messaging";
 import { queryRoutes } from "./api/query-routes.ts";
 import { startQueryServiceMetrics } from "./metrics/service-metrics.ts";
 import { createExportService } from "./export/export-service.ts";
-import { loadExportSettings } from "./export/export-settings.ts";
+import { exportDatabaseLimitLabels, loadExportSettings } from "./export/export-settings.ts";
+import { openReadPool } from "./infra/read-database.ts";
 import { startProjector } from "./projection/projector.ts";
 
 export interface RunningService {
@@ -27,13 +28,7 @@ export async function startQueryService(
   options: { logger?: Logger } = {},
 ): Promise<RunningService> {
   const logger = options.logger ?? createLogger("query-service");
-  const pool = new pg.Pool({
-    connectionString: config.databaseUrl,
-    max: 10,
-    application_name: "conveyor-query-service",
-  });
-  // An idle client that loses its connection (e.g. a database restart) must not crash the process.
-  pool.on("error", (error) => logger.warn({ err: error }, "idle read database connection failed"));
+  const pool = openReadPool(config.databaseUrl, logger, config.databaseLimits ?? defaultDatabaseLimits);
   const projector = await startProjector({
     pool,
     kafka: createKafka("conveyor-query-service", config.kafkaBrokers),
@@ -47,9 +42,10 @@ export async function startQueryService(
     logger,
     projectorStats: () => projector.stats(),
   });
+  const exportSettings = loadExportSettings();
   const exports = createExportService({
     databaseUrl: config.databaseUrl,
-    settings: loadExportSettings(),
+    settings: exportSettings,
     logger,
     metrics: metrics.exports,
   });
@@ -59,6 +55,8 @@ export async function startQueryService(
     routes: queryRoutes(exports.deps),
     services: [QueryService],
     logger,
+    limits: config.limits,
+    databaseLimits: exportDatabaseLimitLabels(exportSettings),
     interceptors: [metrics.rpcInterceptor, createAuthInterceptor(config.auth)],
   });
   logger.info({ port: server.port, host: config.host }, "listening");

@@ -1,4 +1,6 @@
 import { loadAuthSettings, type AuthSettings } from "./auth/auth-settings.ts";
+import { type DatabaseLimits, loadDatabaseLimits } from "./limits/database-limits.ts";
+import { loadServerLimits, type ServerLimits } from "./limits/server-limits.ts";
 
 /** Environment-driven configuration shared by both services and the local runner. */
 export interface ServiceConfig {
@@ -16,6 +18,10 @@ export interface ServiceConfig {
   metricsPort?: number;
   /** Bearer tokens, permissions and per-principal rate limits (AUTH_* and RATE_LIMIT_*). */
   auth: AuthSettings;
+  /** Message sizes, streams, deadlines, reflection and TLS of the gRPC server; absent: the defaults. */
+  limits?: ServerLimits;
+  /** Session timeouts of the service's database pool (DB_*); absent: the defaults. */
+  databaseLimits?: DatabaseLimits;
 }
 
 type Env = Record<string, string | undefined>;
@@ -35,6 +41,8 @@ export function loadServiceConfig(service: "command" | "query", env: Env = proce
     port: integer(env, portVar, service === "command" ? 50051 : 50052),
     metricsPort: integer(env, "METRICS_PORT", service === "command" ? 9464 : 9465),
     auth: loadAuthSettings(env),
+    limits: loadServerLimits(env),
+    databaseLimits: loadDatabaseLimits(env),
   };
 }
 

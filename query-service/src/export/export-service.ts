@@ -5,7 +5,7 @@ import { CursorCodec } from "./cursor/cursor-codec.ts";
 import { CursorSigner } from "./cursor/cursor-signer.ts";
 import type { ExportMetrics } from "./export-metrics.ts";
 import type { ExportDeps } from "./export-runner.ts";
-import type { ExportSettings } from "./export-settings.ts";
+import { type ExportSettings, exportSessionTimeouts } from "./export-settings.ts";
 import { SnapshotHolders } from "./parallel/snapshot-holders.ts";
 import { type ConsistencyCheck, consistencyGate } from "./read-your-writes.ts";
 import { StreamSlots } from "./stream/stream-slots.ts";
@@ -45,7 +45,7 @@ export function createExportService({
     logger.warn(
       "EXPORT_CURSOR_KEY is not set: cursors are signed with a random key and die with this process",
     );
-  const idleInTransactionMs = Math.max(settings.idleWriteTimeoutMs, settings.snapshotHoldMs) + 10_000;
+  const timeouts = exportSessionTimeouts(settings);
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     // One connection per stream slot, plus room for consistency checks, which run before a slot is taken.
@@ -56,8 +56,8 @@ export function createExportService({
       "-c DateStyle=ISO",
       "-c standard_conforming_strings=on",
       "-c client_connection_check_interval=1000",
-      `-c statement_timeout=${settings.maxDurationMs + 10_000}`,
-      `-c idle_in_transaction_session_timeout=${idleInTransactionMs}`,
+      `-c statement_timeout=${timeouts.statementTimeoutMs}`,
+      `-c idle_in_transaction_session_timeout=${timeouts.idleInTransactionTimeoutMs}`,
     ].join(" "),
   });
   pool.on("error", (error) => logger.warn({ err: error }, "idle export connection failed"));

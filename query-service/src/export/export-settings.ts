@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { integer } from "@conveyor/runtime";
+import { type DatabaseLimitLabels, integer } from "@conveyor/runtime";
 
 type Env = Record<string, string | undefined>;
 
@@ -50,6 +50,35 @@ export function loadExportSettings(env: Env = process.env): ExportSettings {
     consistencyWaitMs: positive(env, "EXPORT_CONSISTENCY_WAIT_MS", d.consistencyWaitMs),
     maxParallelParts: positive(env, "EXPORT_MAX_PARALLEL_PARTS", d.maxParallelParts),
     snapshotHoldMs: positive(env, "EXPORT_SNAPSHOT_HOLD_MS", d.snapshotHoldMs),
+  };
+}
+
+/**
+ * Session timeouts of export connections, derived from the export limits: an export may run for
+ * EXPORT_MAX_DURATION_MS, so its statements get that plus a margin (far above the read pool's
+ * DB_STATEMENT_TIMEOUT_MS) and EXPORT_MAX_DURATION_MS ends a long export first, with RESOURCE_EXHAUSTED.
+ */
+export function exportSessionTimeouts(
+  settings: Pick<ExportSettings, "maxDurationMs" | "idleWriteTimeoutMs" | "snapshotHoldMs">,
+): {
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+} {
+  return {
+    statementTimeoutMs: settings.maxDurationMs + 10_000,
+    idleInTransactionTimeoutMs: Math.max(settings.idleWriteTimeoutMs, settings.snapshotHoldMs) + 10_000,
+  };
+}
+
+/** How errors name the export connections' timeouts (no lock timeout: exports only read). */
+export function exportDatabaseLimitLabels(settings: ExportSettings): DatabaseLimitLabels {
+  const timeouts = exportSessionTimeouts(settings);
+  return {
+    statementTimeout: `export statement_timeout (EXPORT_MAX_DURATION_MS + 10000)=${timeouts.statementTimeoutMs}`,
+    lockTimeout: "export lock_timeout (not set)",
+    idleInTransactionTimeout:
+      "export idle_in_transaction_session_timeout (max(EXPORT_IDLE_WRITE_TIMEOUT_MS, EXPORT_SNAPSHOT_HOLD_MS) + 10000)" +
+      `=${timeouts.idleInTransactionTimeoutMs}`,
   };
 }
 
