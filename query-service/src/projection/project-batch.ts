@@ -38,6 +38,11 @@ export async function projectBatch(context: BatchContext, batch: PartitionBatch)
   const db = await context.pool.connect().catch((error: unknown) => {
     throw new DatabaseUnreachable(`cannot connect to the read database: ${String(error)}`, { cause: error });
   });
+  // pg emits "error" on a checked-out client whose connection drops (e.g. a database restart), besides
+  // failing its queries, and the pool listens only on idle clients: unheard, it would crash the process.
+  // The failed query already reports the problem; once released, the pool's own listener takes over.
+  const ignoreDrop = () => undefined;
+  db.on("error", ignoreDrop);
   try {
     await db.query("BEGIN");
     const outcome = await projectInTransaction(db, context, batch);
@@ -48,6 +53,8 @@ export async function projectBatch(context: BatchContext, batch: PartitionBatch)
     await db.query("ROLLBACK").catch(() => undefined);
     db.release(error instanceof Error ? error : true);
     throw error;
+  } finally {
+    db.off("error", ignoreDrop);
   }
 }
 

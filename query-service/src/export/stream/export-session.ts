@@ -2,6 +2,7 @@ import { InvariantViolation, LimitExceeded } from "@conveyor/errors";
 import type { Pool, PoolClient } from "pg";
 import type { Chunker, ExportChunk } from "./chunker.ts";
 import { copyChunks } from "./copy-chunks.ts";
+import { exportUnavailable, isDatabaseUnavailable } from "./database-unavailable.ts";
 import type { StreamSlots } from "./stream-slots.ts";
 
 export interface SessionLimits {
@@ -140,11 +141,13 @@ export class ExportSession {
 
   /** The error to report: the abort reason if the session was aborted (the query error is its echo). */
   failure(error: unknown): unknown {
-    return this.signal.aborted ? this.signal.reason : error;
+    const reason: unknown = this.signal.aborted ? this.signal.reason : error;
+    // A lost connection (e.g. a database restart) is retriable: UNAVAILABLE, the client resumes.
+    return isDatabaseUnavailable(reason) ? exportUnavailable(reason) : reason;
   }
 
   private readonly onRequestAbort = () => this.abort(this.options.signal.reason);
-  private readonly onConnectionError = () => this.abort(new Error("the database connection failed"));
+  private readonly onConnectionError = (error: Error) => this.abort(exportUnavailable(error));
 
   private watch(): void {
     // A destroyed socket makes pg emit "error" on the client; without a listener that would crash the process.
