@@ -1,6 +1,8 @@
-import { currentTraceparent } from "@conveyor/runtime";
-
-/** One domain event on its way to the outbox table, already in its wire shape. */
+/**
+ * One domain event on its way to the outbox table, already in its wire shape. The statements that
+ * write it (command-service/src/batch/outbox-insert.ts, bulk/update-statement.ts) add the request's
+ * W3C traceparent as the row's trace_context.
+ */
 export interface OutboxEvent {
   eventId: string;
   aggregateType: "USER" | "ORDER" | "TASK";
@@ -13,31 +15,3 @@ export interface OutboxEvent {
   correlationId: string;
   causationId: string;
 }
-
-/**
- * The columns of `outbox` that an insert fills, as parallel arrays for `unnest`, then the W3C
- * `traceparent` of the request being served ("" outside one) as one value shared by every row.
- */
-export function outboxColumns(events: OutboxEvent[]): unknown[] {
-  return [
-    events.map((e) => e.eventId),
-    events.map((e) => e.aggregateType),
-    events.map((e) => e.aggregateId),
-    events.map((e) => e.aggregateVersion),
-    events.map((e) => e.eventType),
-    events.map((e) => JSON.stringify(e.payload)),
-    events.map((e) => e.correlationId),
-    events.map((e) => e.causationId),
-    currentTraceparent(),
-  ];
-}
-
-/** SQL selecting rows for `INSERT INTO outbox (...)` from the values of `outboxColumns`, starting at $first. */
-export function outboxRowsSql(first: number): string {
-  const p = (offset: number) => `$${first + offset}`;
-  return `SELECT r.*, ${p(8)}::text AS trace_context FROM unnest(${p(0)}::uuid[], ${p(1)}::text[],
-    ${p(2)}::uuid[], ${p(3)}::int8[], ${p(4)}::text[], ${p(5)}::jsonb[], ${p(6)}::text[], ${p(7)}::text[]) AS r`;
-}
-
-export const outboxInsertColumns =
-  "event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, correlation_id, causation_id, trace_context";
