@@ -31,7 +31,7 @@ const item = { sku: "SKU-1", quantity: 3, unitPriceMinor: 1999n };
 const date = (iso: string) => timestampFromDate(new Date(iso));
 
 /** Payloads of every event type, in the JSON form the command service writes (toJson). */
-const payloads: [DescMessage, OutboxRecord["aggregateType"], object][] = [
+const payloads: [DescMessage, OutboxRecord["aggregateType"], Record<string, unknown>][] = [
   [
     events.UserCreatedSchema,
     "USER",
@@ -76,7 +76,11 @@ const payloads: [DescMessage, OutboxRecord["aggregateType"], object][] = [
   [events.TaskExecutionDateSetSchema, "TASK", { executionDate: date("2030-01-02T03:04:05Z") }],
 ];
 
-function recordOf(schema: DescMessage, aggregateType: OutboxRecord["aggregateType"], init: object) {
+function recordOf(
+  schema: DescMessage,
+  aggregateType: OutboxRecord["aggregateType"],
+  init: Record<string, unknown>,
+) {
   return {
     ...base,
     aggregateType,

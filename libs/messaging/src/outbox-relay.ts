@@ -1,8 +1,9 @@
 import pg from "pg";
 import type { Kafka, Producer } from "kafkajs";
-import { Partitioners } from "kafkajs";
 import type { Logger } from "@conveyor/runtime";
 import { createRelayStats, type RelayStats, type RelayStatsSnapshot } from "./relay-stats.ts";
+import { KeyHashPartitioner } from "./key-partitioner.ts";
+import { speedUpKafkajsEncoder } from "./kafkajs-encoder.ts";
 import { acquireRelayLock } from "./relay-leadership.ts";
 import { relayMessages } from "./relay-messages.ts";
 import { advanceScanFloor, initialScanFloor } from "./scan-floor.ts";
@@ -56,6 +57,7 @@ const defaults = {
  */
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const settings = { ...defaults, ...definedOnly(options) };
+  speedUpKafkajsEncoder();
   const wake = createWakeSignal();
   const stats = createRelayStats();
   let running = true;
@@ -65,7 +67,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     // the brokers that already answered and can report the batch acknowledged with that partition's
     // messages unsent (kafkajs issue #1303). A failed send is re-sent whole by the loop below instead.
     const producer = options.kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: KeyHashPartitioner,
       retry: { retries: 0 },
     });
     const admin = options.kafka.admin();

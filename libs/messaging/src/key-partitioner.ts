@@ -1,0 +1,47 @@
+import { Partitioners, type ICustomPartitioner } from "kafkajs";
+
+/**
+ * kafkajs' DefaultPartitioner (Java's murmur2 of the key, so keys land where the Java client puts
+ * them), computed in 32-bit integer arithmetic instead of kafkajs' emulated 64-bit longs, without the
+ * per-message allocations. Messages without a string key (or with a partition set) are left to the
+ * DefaultPartitioner itself, which answers them the same way.
+ */
+export const KeyHashPartitioner: ICustomPartitioner = () => {
+  const fallback = Partitioners.DefaultPartitioner();
+  return (args) => {
+    const { key, partition } = args.message;
+    if (typeof key !== "string" || partition !== undefined) return fallback(args);
+    return (murmur2(key) & 0x7fffffff) % args.partitionMetadata.length;
+  };
+};
+
+const seed = 0x9747b28c;
+const m = 0x5bd1e995;
+// Keys are aggregate ids: one reused buffer holds their bytes (the hash runs synchronously).
+const scratch = Buffer.allocUnsafe(256);
+
+/** Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2) of a string's UTF-8 bytes. */
+export function murmur2(key: string): number {
+  const length = Buffer.byteLength(key);
+  const data = length <= scratch.length ? scratch : Buffer.allocUnsafe(length);
+  data.write(key, 0, length, "utf8");
+  let h = seed ^ length;
+  const length4 = length >>> 2;
+  for (let i = 0; i < length4; i++) {
+    const i4 = i * 4;
+    let k = data[i4]! | (data[i4 + 1]! << 8) | (data[i4 + 2]! << 16) | (data[i4 + 3]! << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  const tail = length & ~3;
+  const rest = length & 3;
+  if (rest === 3) h ^= data[tail + 2]! << 16;
+  if (rest >= 2) h ^= data[tail + 1]! << 8;
+  if (rest >= 1) h = Math.imul(h ^ data[tail]!, m);
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h;
+}
