@@ -32,6 +32,15 @@ describe("grpc.health.v1.Health via grpc-js", () => {
     expect(error?.code).toBe(grpc.status.NOT_FOUND);
   });
 
+  it("Check answers NOT_FOUND for a 70,000-character service name, not a reset stream", async () => {
+    const error = await health.check({ service: "x".repeat(70_000) }).then(
+      () => undefined,
+      (err: grpc.ServiceError) => err,
+    );
+    expect(error?.code).toBe(grpc.status.NOT_FOUND);
+    expect(error?.details.length).toBeLessThan(300);
+  });
+
   it("Watch sends the current status, then each change", async () => {
     const watch = health.watch({ service: "conveyor.command.v1.CommandService" });
     const statuses = watch[Symbol.asyncIterator]();
