@@ -15,6 +15,9 @@ import { startStubServer, stubUser } from "../testing/stub-app.ts";
 import { ServingStatus } from "../health/health-status.ts";
 import type { GrpcServer } from "./start-grpc-server.ts";
 
+/** close() must not sit out its 5 s grace; the margin below it absorbs a heavily loaded machine. */
+const CLOSED_BEFORE_GRACE_MS = 4_000;
+
 let server: GrpcServer;
 let address: string;
 beforeAll(async () => {
@@ -122,7 +125,7 @@ describe("startGrpcServer readMaxBytes", () => {
     expect(error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     const started = performance.now();
     await defaults.close();
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(CLOSED_BEFORE_GRACE_MS);
     commands.close();
   });
 
@@ -196,7 +199,7 @@ describe("startGrpcServer close()", () => {
     await new Promise((resolve) => watch.once("data", resolve));
     const started = performance.now();
     await closing.close();
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(CLOSED_BEFORE_GRACE_MS);
     expect(await watched).toBeUndefined();
     expect(statuses).toEqual([ServingStatus.SERVING, ServingStatus.NOT_SERVING]);
     health.close();
@@ -212,7 +215,7 @@ describe("startGrpcServer close()", () => {
     await grpcJs.bulkUpdate({ requestId: "r" });
     const started = performance.now();
     await closing.close();
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(CLOSED_BEFORE_GRACE_MS);
     grpcJs.close();
   });
 });
