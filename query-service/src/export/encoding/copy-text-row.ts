@@ -25,25 +25,28 @@ export class CopyTextRow {
   private readonly escaped = new Uint8Array(maxFields);
   private scratch = Buffer.allocUnsafe(1024);
 
-  /** Splits one COPY data row (as sent, with its final newline). */
-  parse(row: Uint8Array): void {
+  /**
+   * Splits one COPY data row (as sent, with its final newline): row[start, end), by default all of
+   * `row`. Field offsets stay relative to `row`, so a row is parsed where it arrived, without a copy.
+   */
+  parse(row: Uint8Array, start = 0, end = row.length): void {
     this.row = row;
-    this.length = row.length;
+    this.length = end - start;
     let count = 0;
-    let start = 0;
-    const last = row[row.length - 1] === NEWLINE ? row.length - 1 : row.length;
+    let fieldStart = start;
+    const last = end > start && row[end - 1] === NEWLINE ? end - 1 : end;
     this.escaped.fill(0);
-    for (let i = 0; i < last; i++) {
+    for (let i = start; i < last; i++) {
       const byte = row[i];
       if (byte === TAB) {
-        this.setField(count++, start, i);
-        start = i + 1;
+        this.setField(count++, fieldStart, i);
+        fieldStart = i + 1;
       } else if (byte === BACKSLASH) {
         this.escaped[count] = 1;
         i++;
       }
     }
-    this.setField(count++, start, last);
+    this.setField(count++, fieldStart, last);
     this.count = count;
   }
 

@@ -47,10 +47,10 @@ export class Chunker {
     this.out.append(bytes);
   }
 
-  /** Handles one COPY data row. The bytes are only valid during the call. */
-  onRow(bytes: Uint8Array): void {
-    for (let i = 0; i < KEY_LENGTH; i++) this.lastKey[i] = bytes[i]!;
-    this.row.parse(bytes);
+  /** Handles one COPY data row, bytes[start, end). The bytes are only valid during the call. */
+  onRow(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    for (let i = 0; i < KEY_LENGTH; i++) this.lastKey[i] = bytes[start + i]!;
+    this.row.parse(bytes, start, end);
     if (this.withMatchMarker && !this.matches()) this.removedIds.push(this.lastKey.toString("latin1"));
     else {
       this.encoder.encode(this.row, this.out);

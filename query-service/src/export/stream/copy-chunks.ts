@@ -26,7 +26,7 @@ export async function* copyChunks(
   let wake: (() => void) | undefined;
   let finished = false;
   let failure: { error: unknown } | undefined;
-  const copy = new CopyOut(sql, (row) => chunker.onRow(row));
+  const copy = new CopyOut(sql, (bytes, start, end) => chunker.onRow(bytes, start, end));
   chunker.onChunk = (chunk) => {
     ready.push(chunk);
     if (ready.length >= READY_CHUNKS) copy.pause();
