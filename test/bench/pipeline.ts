@@ -55,6 +55,7 @@ export async function run(): Promise<void> {
     QUERY_SERVICE_PORT: "0",
     METRICS_PORT: "0",
     LOG_LEVEL: "info", // startService waits for the "listening" line
+    ...cpuProfileEnv(process.env.BENCH_PIPELINE_CPU_PROF),
   };
   const services: { server: { stop(): Promise<void> } }[] = [];
   try {
@@ -68,6 +69,11 @@ export async function run(): Promise<void> {
       burstDb,
       readDb,
     ]);
+    const profile = () => {
+      if (process.env.BENCH_PIPELINE_CPU_PROF)
+        for (const { server } of [command, query]) process.kill(server.pid!, "SIGUSR2");
+    };
+    profile();
     const before = await cpu.read();
     const insertStarted = performance.now();
     await insertTaskBurst(burstDb, burst, "burst");
@@ -76,6 +82,7 @@ export async function run(): Promise<void> {
     );
     const burstResult = await watchBurst(writeDb, readDb, performance.now());
     const used = (await cpu.read()).minus(before);
+    profile();
     console.log(
       `  relay:      ${format(burstResult.relayRate)} events/s (outbox drained in ${seconds(burstResult.relayMs)})`,
     );
@@ -94,6 +101,13 @@ export async function run(): Promise<void> {
     await kafka.stop();
     await postgres.stop();
   }
+}
+
+/** With BENCH_PIPELINE_CPU_PROF=DIR, both services write V8 CPU profiles of the burst (.cpuprofile) into DIR. */
+function cpuProfileEnv(dir: string | undefined): Record<string, string> {
+  if (!dir) return {};
+  const hook = new URL("pipeline/cpu-profile-hook.mjs", import.meta.url).pathname;
+  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${hook}`.trim(), CPU_PROFILE_DIR: dir };
 }
 
 interface BurstResult {
