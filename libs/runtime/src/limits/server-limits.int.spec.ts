@@ -12,7 +12,7 @@ import { ServingStatus } from "../health/health-status.ts";
 import type { GrpcServer } from "../server/start-grpc-server.ts";
 import { collect, createGrpcJsClient } from "../testing/grpc-js-client.ts";
 import { startStubServer } from "../testing/stub-app.ts";
-import { type LimitsAppProbe, limitsAppRoutes } from "./limits-app.ts";
+import { type LimitsAppProbe, limitsAppRoutes } from "../testing/limits-app.ts";
 import type { ServerLimits } from "./server-limits.ts";
 
 const opened: Array<{ close(): unknown }> = [];
