@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { migrate, openDataSource } from "@conveyor/persistence";
-import { type DatabaseLimits, loadDatabaseLimits, postgresSessionSettings } from "@conveyor/runtime";
+import { type DatabaseLimits, defaultDatabaseLimits, postgresSessionSettings } from "@conveyor/runtime";
 import { WriteModel0001 } from "./migrations/0001-write-model.ts";
 import { BatchRequestClaims1764000000002 } from "./migrations/0002-batch-request-claims.ts";
 import { OutboxRelay0003 } from "./migrations/0003-outbox-relay.ts";
@@ -20,7 +20,7 @@ export function migrateWriteDatabase(url: string): Promise<void> {
 export function openWriteDatabase(
   url: string,
   poolSize: number,
-  limits: DatabaseLimits = loadDatabaseLimits(),
+  limits: DatabaseLimits = defaultDatabaseLimits,
 ): Promise<DataSource> {
   return openDataSource({
     url,
