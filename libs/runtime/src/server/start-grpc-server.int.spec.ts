@@ -15,8 +15,8 @@ import { startStubServer, stubUser } from "../testing/stub-app.ts";
 import { ServingStatus } from "../health/health-status.ts";
 import type { GrpcServer } from "./start-grpc-server.ts";
 
-/** close() must not sit out its 5 s grace; the margin below it absorbs a heavily loaded machine. */
-const CLOSED_BEFORE_GRACE_MS = 4_000;
+/** A grace period far beyond the test timeout: a close() that sat it out would fail the test. */
+const endlessGrace = { shutdownGraceMs: 3_600_000 };
 
 let server: GrpcServer;
 let address: string;
@@ -116,16 +116,14 @@ describe.each([
 
 describe("startGrpcServer readMaxBytes", () => {
   it("refuses a request message over the 4 MiB default with RESOURCE_EXHAUSTED, without keeping the stream open", async () => {
-    const defaults = await startStubServer();
+    const defaults = await startStubServer(endlessGrace);
     const commands = createGrpcJsClient(CommandService, `127.0.0.1:${defaults.port}`);
     const error = await commands.bulkUpdate({ requestId: "x".repeat(4 * 1024 * 1024 + 1) }).then(
       () => undefined,
       (err: grpc.ServiceError) => err,
     );
     expect(error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
-    const started = performance.now();
     await defaults.close();
-    expect(performance.now() - started).toBeLessThan(CLOSED_BEFORE_GRACE_MS);
     commands.close();
   });
 
@@ -188,7 +186,7 @@ describe("startGrpcServer interceptors", () => {
 
 describe("startGrpcServer close()", () => {
   it("ends an open Watch stream (after NOT_SERVING) and finishes promptly", async () => {
-    const closing = await startStubServer();
+    const closing = await startStubServer(endlessGrace);
     const health = createGrpcJsClient(Health, `127.0.0.1:${closing.port}`);
     const watch = health.watch({ service: "" });
     const statuses: ServingStatus[] = [];
@@ -197,25 +195,21 @@ describe("startGrpcServer close()", () => {
       (err: grpc.ServiceError) => err,
     );
     await new Promise((resolve) => watch.once("data", resolve));
-    const started = performance.now();
     await closing.close();
-    expect(performance.now() - started).toBeLessThan(CLOSED_BEFORE_GRACE_MS);
     expect(await watched).toBeUndefined();
     expect(statuses).toEqual([ServingStatus.SERVING, ServingStatus.NOT_SERVING]);
     health.close();
   });
 
   it("finishes promptly with an idle HTTP/1.1 keep-alive connection and an idle HTTP/2 client", async () => {
-    const closing = await startStubServer();
+    const closing = await startStubServer(endlessGrace);
     const baseUrl = `http://127.0.0.1:${closing.port}`;
     await createClient(CommandService, createConnectTransport({ baseUrl, httpVersion: "1.1" })).bulkUpdate({
       requestId: "r",
     });
     const grpcJs = createGrpcJsClient(CommandService, `127.0.0.1:${closing.port}`);
     await grpcJs.bulkUpdate({ requestId: "r" });
-    const started = performance.now();
     await closing.close();
-    expect(performance.now() - started).toBeLessThan(CLOSED_BEFORE_GRACE_MS);
     grpcJs.close();
   });
 });

@@ -21,7 +21,7 @@ import { tlsServerOptions } from "./tls-options.ts";
 
 /** Largest request message accepted unless the limits say otherwise: 4 MiB, as in grpc-go and grpc-js. */
 export const DEFAULT_READ_MAX_BYTES = defaultServerLimits.readMaxBytes;
-const SHUTDOWN_GRACE_MS = 5_000;
+const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
 /** What `startGrpcServer` serves, and where. */
 export interface GrpcServerOptions {
@@ -44,6 +44,8 @@ export interface GrpcServerOptions {
   interceptors?: Interceptor[];
   /** Names of the PostgreSQL timeouts of the handlers' connections: such timeouts become typed errors. */
   databaseLimits?: DatabaseLimitLabels;
+  /** How long close() lets open connections drain before destroying them; 5 s unless set. */
+  shutdownGraceMs?: number;
 }
 
 /** A running server. */
@@ -54,7 +56,8 @@ export interface GrpcServer {
   health: HealthStatus;
   /**
    * Marks everything NOT_SERVING, stops accepting, ends open streams (handlers see their context
-   * signal abort with UNAVAILABLE) and waits up to 5 s for connections to drain before destroying them.
+   * signal abort with UNAVAILABLE) and waits up to `shutdownGraceMs` for connections to drain before
+   * destroying them.
    */
   close(): Promise<void>;
 }
@@ -94,7 +97,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const close = async () => {
     health.shutdown();
     shutdown.abort(new ConnectError("the server is shutting down", Code.Unavailable));
-    await server.close(SHUTDOWN_GRACE_MS);
+    await server.close(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
   };
   return { port, health, close: () => (closed ??= close()) };
 }
