@@ -12,7 +12,8 @@ describe("toConnectError(RateLimited)", () => {
     expect(error.metadata.get("grpc-retry-pushback-ms")).toBe("1250");
     const [detail] = error.details;
     expect(detail && "type" in detail ? detail.type : undefined).toBe("google.rpc.RetryInfo");
-    const bytes = detail && "value" in detail ? detail.value : new Uint8Array();
+    const bytes =
+      detail && "value" in detail && detail.value instanceof Uint8Array ? detail.value : new Uint8Array();
     const outer = new BinaryReader(bytes);
     expect(outer.tag()).toEqual([1, 2]);
     const duration = new BinaryReader(outer.bytes());
