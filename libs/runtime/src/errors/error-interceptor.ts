@@ -1,5 +1,6 @@
 import { Code, type ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../logger.ts";
+import { createErrorTranslatingInterceptor } from "./error-translating-interceptor.ts";
 import { toConnectError } from "./to-connect-error.ts";
 
 /**
@@ -8,29 +9,9 @@ import { toConnectError } from "./to-connect-error.ts";
  * with their cause, since the client only sees "internal error".
  */
 export function createErrorInterceptor(logger: Logger): Interceptor {
-  return (next) => async (request) => {
-    const translate = (err: unknown): ConnectError =>
-      logIfInternal(logger, request.method.name, toConnectError(err));
-    try {
-      const response = await next(request);
-      return response.stream
-        ? { ...response, message: translateErrors(response.message, translate) }
-        : response;
-    } catch (err) {
-      throw translate(err);
-    }
-  };
-}
-
-async function* translateErrors<T>(
-  messages: AsyncIterable<T>,
-  translate: (err: unknown) => ConnectError,
-): AsyncGenerator<T> {
-  try {
-    yield* messages;
-  } catch (err) {
-    throw translate(err);
-  }
+  return createErrorTranslatingInterceptor((err, request) =>
+    logIfInternal(logger, request.method.name, toConnectError(err)),
+  );
 }
 
 function logIfInternal(logger: Logger, method: string, error: ConnectError): ConnectError {

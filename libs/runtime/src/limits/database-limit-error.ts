@@ -1,5 +1,6 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { type ConveyorError, InfrastructureError, TimeLimitExceeded } from "@conveyor/errors";
+import { createErrorTranslatingInterceptor } from "../errors/error-translating-interceptor.ts";
 import { type DatabaseLimits, databaseLimitVars } from "./database-limits.ts";
 
 /** How each PostgreSQL timeout of a service's RPC connections is named in errors, e.g. "DB_LOCK_TIMEOUT_MS=10000". */
@@ -56,28 +57,7 @@ export function databaseLimitError(error: unknown, labels: DatabaseLimitLabels):
  * into the typed errors of `databaseLimitError`; the error interceptor outside it maps them to codes.
  */
 export function createDatabaseLimitInterceptor(labels: DatabaseLimitLabels): Interceptor {
-  const translate = (err: unknown) => databaseLimitError(err, labels) ?? err;
-  return (next) => async (request) => {
-    try {
-      const response = await next(request);
-      return response.stream
-        ? { ...response, message: translateErrors(response.message, translate) }
-        : response;
-    } catch (err) {
-      throw translate(err);
-    }
-  };
-}
-
-async function* translateErrors<T>(
-  messages: AsyncIterable<T>,
-  translate: (err: unknown) => unknown,
-): AsyncGenerator<T> {
-  try {
-    yield* messages;
-  } catch (err) {
-    throw translate(err);
-  }
+  return createErrorTranslatingInterceptor((err) => databaseLimitError(err, labels) ?? err);
 }
 
 function postgresError(error: unknown, depth = 0): { code: string; message: string } | undefined {
