@@ -37,7 +37,6 @@ export async function startCommandServiceMetrics(options: {
   });
   const { host, port, logger } = options;
   const server = await startMetricsServer({ host, port, registry, logger });
-  logger.info({ metricsPort: server.port, host, path: "/metrics" }, "metrics listening");
   return { port: server.port, rpcInterceptor, command, close: () => server.close() };
 }
 

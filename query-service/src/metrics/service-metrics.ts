@@ -31,6 +31,5 @@ export async function startQueryServiceMetrics(options: {
   registerProjectorMetrics(registry, options.projectorStats);
   const { host, port, logger } = options;
   const server = await startMetricsServer({ host, port, registry, logger });
-  logger.info({ metricsPort: server.port, host, path: "/metrics" }, "metrics listening");
   return { port: server.port, rpcInterceptor, exports, close: () => server.close() };
 }

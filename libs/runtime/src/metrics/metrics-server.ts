@@ -10,7 +10,10 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves `registry` on http://host:port/metrics (port 0 picks a free one). Other paths get 404. */
+/**
+ * Serves `registry` on http://host:port/metrics (port 0 picks a free one) and logs "metrics listening"
+ * with the port. Other paths get 404.
+ */
 export async function startMetricsServer(options: {
   host: string;
   port: number;
@@ -33,6 +36,7 @@ export async function startMetricsServer(options: {
     );
   });
   const port = await listen(server, options.host, options.port);
+  logger.info({ metricsPort: port, host: options.host, path: "/metrics" }, "metrics listening");
   return { port, close: () => close(server) };
 }
 
