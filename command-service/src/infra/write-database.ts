@@ -5,8 +5,15 @@ import { WriteModel0001 } from "./migrations/0001-write-model.ts";
 import { BatchRequestClaims1764000000002 } from "./migrations/0002-batch-request-claims.ts";
 import { OutboxRelay0003 } from "./migrations/0003-outbox-relay.ts";
 import { OutboxScanFloor0003 } from "./migrations/0003-outbox-scan-floor.ts";
+import { TasksFillfactor0004 } from "./migrations/0004-tasks-fillfactor.ts";
 
-const migrations = [WriteModel0001, BatchRequestClaims1764000000002, OutboxRelay0003, OutboxScanFloor0003];
+const migrations = [
+  WriteModel0001,
+  BatchRequestClaims1764000000002,
+  OutboxRelay0003,
+  OutboxScanFloor0003,
+  TasksFillfactor0004,
+];
 
 /** Applies the write model's migrations. */
 export function migrateWriteDatabase(url: string): Promise<void> {
