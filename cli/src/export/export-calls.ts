@@ -31,9 +31,19 @@ export interface ExportCalls {
   plan(parts: number, consistencyToken: string): Promise<{ partCursors: string[]; estimatedTotal: bigint }>;
 }
 
+/**
+ * The HTTP/2 receive window of export calls: room for over a hundred default-sized (32 KiB) messages
+ * in flight, so the server never waits for this client's WINDOW_UPDATEs (test/bench/export measured
+ * about twice the rows/s with it than with Node's 64 KiB on a busy machine).
+ */
+export const EXPORT_RECEIVE_WINDOW_BYTES = 4 * 1024 * 1024;
+
 /** A gRPC client of query-service (HTTP/2); exports are never compressed by the server. */
 export function queryClient(url: string, token?: string): Client<typeof QueryService> {
-  return createClient(QueryService, grpcTransport(url, token));
+  return createClient(
+    QueryService,
+    grpcTransport(url, token, { receiveWindowBytes: EXPORT_RECEIVE_WINDOW_BYTES }),
+  );
 }
 
 export function exportCalls(
