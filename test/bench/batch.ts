@@ -8,6 +8,7 @@ import { createGrpcJsClient, type GrpcJsClient } from "@conveyor/runtime/testing
 import { commandRoutes } from "../../command-service/src/api/command-routes.ts";
 import { migrateWriteDatabase, openWriteDatabase } from "../../command-service/src/infra/write-database.ts";
 import { benchPostgres } from "./batch/bench-postgres.ts";
+import { cpuProfiler } from "./batch/cpu-profile.ts";
 import { cpuBetween, cpuTimeMs } from "./batch/cpu-time.ts";
 import { mixedWorkload } from "./batch/workload.ts";
 
@@ -51,11 +52,18 @@ export async function run(): Promise<void> {
     for (let i = 0; i < warmUpBatches; i += 1)
       await sendBatched(client, mixedWorkload(aggregates, perAggregate));
     await sendOneByOne(client, mixedWorkload(20, perAggregate));
-    const runs: Measurement[] = [];
-    for (let i = 0; i < batchedRuns; i += 1) {
-      runs.push(await measure(dataSource, client, mixedWorkload(aggregates, perAggregate), sendBatched));
-    }
-    const oneByOne = await measure(dataSource, client, mixedWorkload(aggregates, perAggregate), sendOneByOne);
+    const profiled = cpuProfiler(process.env.BENCH_BATCH_CPU_PROF);
+    const runs = await profiled("batched", async () => {
+      const measured: Measurement[] = [];
+      for (let i = 0; i < batchedRuns; i += 1)
+        measured.push(
+          await measure(dataSource, client, mixedWorkload(aggregates, perAggregate), sendBatched),
+        );
+      return measured;
+    });
+    const oneByOne = await profiled("one-by-one", () =>
+      measure(dataSource, client, mixedWorkload(aggregates, perAggregate), sendOneByOne),
+    );
     report(postgres.description, runs, oneByOne);
   } finally {
     client.close();
