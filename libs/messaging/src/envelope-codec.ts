@@ -2,6 +2,7 @@ import { create, fromBinary, fromJson, toBinary, type JsonValue } from "@bufbuil
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { EventEnvelopeSchema, type EventEnvelope } from "@conveyor/proto/conveyor/events/v1/events_pb";
 import { AggregateType } from "@conveyor/proto/conveyor/types/v1/types_pb";
+import { decodePlainEnvelope } from "./envelope-decoder.ts";
 import { ByteSink, jsonEncoderFor, varintSize } from "./json-to-binary.ts";
 
 /** An outbox row as the relay reads it. */
@@ -130,5 +131,5 @@ export function encodeEnvelope(envelope: EventEnvelope): Uint8Array {
 }
 
 export function decodeEnvelope(bytes: Uint8Array): EventEnvelope {
-  return fromBinary(EventEnvelopeSchema, bytes);
+  return decodePlainEnvelope(bytes) ?? fromBinary(EventEnvelopeSchema, bytes);
 }

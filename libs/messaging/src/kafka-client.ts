@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
+import { speedUpKafkajsRecords } from "./kafkajs-records.ts";
 
 /** A kafkajs client with quiet logging (kafkajs' own logs are noisy at INFO); `overrides` for tests and tuning. */
 export function createKafka(
@@ -6,5 +7,6 @@ export function createKafka(
   brokers: string[],
   overrides: Partial<KafkaConfig> = {},
 ): Kafka {
+  speedUpKafkajsRecords();
   return new Kafka({ clientId, brokers, logLevel: logLevel.WARN, retry: { retries: 10 }, ...overrides });
 }
