@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
 import { TransactionMode } from "@conveyor/proto/conveyor/command/v1/batch_pb";
+import { decodeConsistencyToken } from "@conveyor/messaging";
 import { collect } from "@conveyor/runtime/testing";
 import { startBatchTestServer, type BatchTestServer } from "./testing/batch-test-server.ts";
-import { completeTask, createTask, newId } from "./testing/commands.ts";
+import { completeTask, createTask, createUser, newId } from "./testing/commands.ts";
 
 let server: BatchTestServer;
 beforeAll(async () => {
@@ -28,6 +29,24 @@ describe("replay protection", () => {
     expect(retried).toEqual({ ...first, replayed: true });
     expect(await count("outbox WHERE correlation_id = $1", request.requestId)).toBe("2");
     expect(await count("batch_audit WHERE batch_id = $1", request.requestId)).toBe("1");
+  });
+
+  it("returns, and replays, a consistency token above every transaction that wrote the batch", async () => {
+    const [task, user] = [newId(), newId()];
+    const request = { requestId: newId(), commands: [createTask(task), createUser(user)] };
+    const first = await server.client.batchExecute(request);
+    const retried = await server.client.batchExecute(request);
+
+    const horizon = decodeConsistencyToken(first.consistencyToken);
+    const writers = await server.rows<{ xid: string }>(
+      `SELECT xmin::text AS xid FROM tasks WHERE id = $1
+       UNION ALL SELECT xmin::text FROM users WHERE id = $2
+       UNION ALL SELECT xmin::text FROM outbox WHERE correlation_id = $3`,
+      [task, user, request.requestId],
+    );
+    expect(writers).toHaveLength(4);
+    for (const { xid } of writers) expect(BigInt(xid)).toBeLessThan(horizon);
+    expect(retried.consistencyToken).toBe(first.consistencyToken);
   });
 
   it("replays over the stream too: the stored results, then a summary marked replayed", async () => {

@@ -1,7 +1,6 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AlreadyExistsError, ConveyorError, InfrastructureError } from "@conveyor/errors";
-import { readConsistencyToken } from "@conveyor/messaging";
 import { setBatchId } from "@conveyor/runtime";
 import {
   BatchExecuteResponseSchema,
@@ -27,6 +26,8 @@ export interface BatchRunDeps extends GroupDeps {
 
 type OnConnection = <T>(work: (sql: Sql) => Promise<T>) => Promise<T>;
 
+const tokenField = BatchExecuteResponseSchema.field.consistencyToken.number;
+
 /**
  * One BatchExecute: limits and validation first; then the request id is claimed, so a retry replays
  * the stored response instead of running again (a different payload under the same id is refused with
@@ -50,10 +51,8 @@ export async function runBatch(
     const stored = await storedResponseOrClaim(onConnection, request.requestId, payloadSha256);
     if (stored) return stored;
     const results = await executeClaimed(deps, onConnection, request, onResult);
-    const token = await onConnection((sql) =>
-      readConsistencyToken((text) => sql.query({ name: "consistency-horizon", text }, [])),
-    );
-    const response = toBatchResponse(request.requestId, results, token);
+    // The token is read by the statement that stores the response (after the batch committed).
+    const response = toBatchResponse(request.requestId, results, "");
     deps.metrics?.batchExecuted(request.commands.length, response);
     const audit = {
       principal,
@@ -63,8 +62,10 @@ export async function runBatch(
       failedAggregates: response.failedAggregates,
       durationMs: performance.now() - started,
     };
-    const bytes = toBinary(BatchExecuteResponseSchema, response);
-    await onConnection((sql) => completeRequest(sql, request.requestId, bytes, audit));
+    const toStore = { bytes: toBinary(BatchExecuteResponseSchema, response), tokenField };
+    response.consistencyToken = await onConnection((sql) =>
+      completeRequest(sql, request.requestId, toStore, audit),
+    );
     deps.logger.debug(audit, "batch executed");
     return response;
   } catch (error) {
