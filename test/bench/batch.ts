@@ -15,7 +15,7 @@ import { mixedWorkload } from "./batch/workload.ts";
 const aggregates = 100;
 const perAggregate = 10;
 const batchedRuns = 5;
-const warmUpBatches = 5;
+const warmUpBatches = 20;
 
 type Client = GrpcJsClient<typeof CommandService>;
 
@@ -47,8 +47,9 @@ export async function run(): Promise<void> {
   });
   const client = createGrpcJsClient(CommandService, `127.0.0.1:${server.port}`);
   try {
-    // Warm-up, so that the figures are those of a service that has been running (its hot paths compiled
-    // by the JIT) rather than of the first few calls of a fresh process.
+    // Warm-up, so that the figures are those of a service that has been running: its hot paths compiled
+    // by the JIT, and its pooled connections past PostgreSQL's first five executions of each prepared
+    // statement (planned afresh each time; from then on one generic plan is reused).
     for (let i = 0; i < warmUpBatches; i += 1)
       await sendBatched(client, mixedWorkload(aggregates, perAggregate));
     await sendOneByOne(client, mixedWorkload(20, perAggregate));
