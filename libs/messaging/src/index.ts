@@ -1,3 +1,5 @@
+// Before kafkajs loads: it replaces a kafkajs module that kafkajs captures on loading.
+import "./kafkajs-grouping.ts";
 export { topicsFor, eventTopics, topicForAggregate, aggregateOfTopic, type Topics } from "./topics.ts";
 export { createKafka } from "./kafka-client.ts";
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from "./outbox-relay.ts";

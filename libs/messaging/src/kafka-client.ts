@@ -1,3 +1,5 @@
+// Before kafkajs loads: it replaces a kafkajs module that kafkajs captures on loading.
+import "./kafkajs-grouping.ts";
 import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
 import { speedUpKafkajsRecords } from "./kafkajs-records.ts";
 

@@ -1,12 +1,15 @@
 import { createRequire } from "node:module";
+import { crc32c } from "./crc32c.ts";
 
 const require = createRequire(import.meta.url);
 const recordEncoderPath = require.resolve("kafkajs/src/protocol/recordBatch/record/v0/index.js");
 const recordDecoderPath = require.resolve("kafkajs/src/protocol/recordBatch/record/v0/decoder.js");
+const crc32cPath = require.resolve("kafkajs/src/protocol/recordBatch/crc32C/index.js");
 // Modules that capture the record codecs when they load: replacing the codecs only helps before that.
 const dependentPaths = [
   require.resolve("kafkajs/src/protocol/requests/produce/v3/request.js"),
   require.resolve("kafkajs/src/protocol/recordBatch/v0/decoder.js"),
+  require.resolve("kafkajs/src/protocol/recordBatch/v0/index.js"),
 ];
 
 interface EncoderInstance {
@@ -37,6 +40,8 @@ interface DecoderInstance {
   readVarIntBytes(): Buffer | null;
   readVarIntString(): string | null;
 }
+
+type DecoderClass = new (buffer: Buffer) => DecoderInstance;
 
 interface BatchContext {
   firstOffset: string;
@@ -69,7 +74,8 @@ let installed = false;
  * Replaces kafkajs 2.2.x's record codec (one Kafka record of a record batch) with one that writes and
  * reads the same bytes and objects without its per-header allocations: its encoder builds an Encoder per
  * header and copies each into the record; its decoder builds the header object with a spread per
- * header (8 CloudEvents headers per event, so 8 copies of a growing object). Must run before kafkajs
+ * header (8 CloudEvents headers per event, so 8 copies of a growing object); this one reads the
+ * headers when first asked for. Also swaps in a faster CRC-32C for the record batches' checksum. Must run before kafkajs
  * first produces or fetches (it loads the request modules that capture the codec lazily); `createKafka`
  * calls it. Returns whether the codec is in place. The replacements fall back to kafkajs' own code for
  * anything outside the shapes they handle (see the spec).
@@ -81,7 +87,10 @@ export function speedUpKafkajsRecords(): boolean {
   const originalDecode = require(recordDecoderPath) as RecordDecoder;
   const Encoder = require("kafkajs/src/protocol/encoder.js") as EncoderClass;
   require.cache[recordEncoderPath]!.exports = fastRecordEncoder(Encoder, originalEncode);
-  require.cache[recordDecoderPath]!.exports = fastRecordDecoder(originalDecode);
+  const Decoder = require("kafkajs/src/protocol/decoder.js") as DecoderClass;
+  require.cache[recordDecoderPath]!.exports = fastRecordDecoder(Decoder, originalDecode);
+  require(crc32cPath);
+  require.cache[crc32cPath]!.exports = crc32c;
   installed = true;
   return true;
 }
@@ -181,7 +190,7 @@ function writeZigzag(buf: Buffer, at: number, value: number): number {
 }
 
 /** The record decoder (exported for the spec, which compares it with kafkajs' own). */
-export function fastRecordDecoder(original: RecordDecoder): RecordDecoder {
+export function fastRecordDecoder(Decoder: DecoderClass, original: RecordDecoder): RecordDecoder {
   return (decoder, context = {} as BatchContext) => {
     const start = decoder.offset;
     const firstOffset = Number(context.firstOffset);
@@ -201,6 +210,10 @@ export function fastRecordDecoder(original: RecordDecoder): RecordDecoder {
         : String(firstTimestamp + timestampDelta);
     const key = decoder.readVarIntBytes();
     const value = decoder.readVarIntBytes();
+    const headersAt = decoder.offset;
+    skipHeaders(decoder);
+    const { buffer } = decoder;
+    let headers: DecodedRecord["headers"] | undefined;
     return {
       magicByte: context.magicByte,
       attributes,
@@ -208,11 +221,31 @@ export function fastRecordDecoder(original: RecordDecoder): RecordDecoder {
       offset: String(firstOffset + offsetDelta),
       key,
       value,
-      headers: readHeaders(decoder),
+      // Read on first use: the projector reads a record's headers only to trace or dead-letter it.
+      get headers() {
+        return (headers ??= readHeaders(decoderAt(Decoder, buffer, headersAt)));
+      },
+      set headers(replaced) {
+        headers = replaced;
+      },
       isControlRecord: context.isControlBatch ?? false,
       batchContext: context,
     };
   };
+}
+
+function decoderAt(Decoder: DecoderClass, buffer: Buffer, offset: number): DecoderInstance {
+  const decoder = new Decoder(buffer);
+  decoder.offset = offset;
+  return decoder;
+}
+
+function skipHeaders(decoder: DecoderInstance): void {
+  const count = decoder.readVarInt();
+  for (let i = 0; i < 2 * count; i++) {
+    const length = decoder.readVarInt();
+    if (length > 0) decoder.offset += length;
+  }
 }
 
 /** A zigzag varlong of up to 7 bytes (exact in a double); undefined, nothing consumed, for longer ones. */

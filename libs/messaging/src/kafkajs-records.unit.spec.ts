@@ -18,7 +18,7 @@ const kafkajsDecode = require("kafkajs/src/protocol/recordBatch/record/v0/decode
   typeof fastRecordDecoder
 >[0];
 const encode = fastRecordEncoder(Encoder, kafkajsEncode) as (record: RecordInput) => EncoderInstance;
-const decode = fastRecordDecoder(kafkajsDecode);
+const decode = fastRecordDecoder(Decoder, kafkajsDecode);
 
 const records: RecordInput[] = [
   {},

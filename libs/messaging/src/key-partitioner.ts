@@ -1,3 +1,5 @@
+// Before kafkajs loads: it replaces a kafkajs module that kafkajs captures on loading.
+import "./kafkajs-grouping.ts";
 import { Partitioners, type ICustomPartitioner } from "kafkajs";
 
 /**

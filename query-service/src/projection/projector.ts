@@ -23,6 +23,12 @@ export interface ProjectorOptions {
   sessionTimeoutMs?: number;
   /** Bytes fetched per partition and request: bigger batches, fewer transactions. */
   maxBytesPerPartition?: number;
+  /**
+   * Partition batches applied at once (each in its own transaction, one partition's batches still in
+   * order): while one waits for the database, another is decoded. Partitions are already applied
+   * concurrently by separate replicas, which the position rows and customer locks make safe.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface Projector {
@@ -71,6 +77,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     autoCommit: true,
     autoCommitInterval: 1000,
     eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
     eachBatch: async (payload) => {
       const startedAt = new Date();
       const outcome = await untilApplied(payload, context, {
