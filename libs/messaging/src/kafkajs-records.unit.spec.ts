@@ -16,7 +16,7 @@ const kafkajsEncode = require("kafkajs/src/protocol/recordBatch/record/v0/index.
 ) => EncoderInstance;
 const kafkajsDecode = require("kafkajs/src/protocol/recordBatch/record/v0/decoder.js") as Parameters<
   typeof fastRecordDecoder
->[0];
+>[1];
 const encode = fastRecordEncoder(Encoder, kafkajsEncode) as (record: RecordInput) => EncoderInstance;
 const decode = fastRecordDecoder(Decoder, kafkajsDecode);
 
