@@ -1,18 +1,39 @@
 import { ConveyorError, InfrastructureError, InvariantViolation } from "@conveyor/errors";
 import type { BulkResult } from "./bulk-result.ts";
 
-/** A ranged bulk update stopped: `committed` is what the ranges before the failing one changed for good. */
+/** Which key ranges of an interrupted update committed: ordinals in key order, 1 = the first range. */
+export interface RangesCommitted {
+  committedRanges: number[];
+  /** Ranges that started (were cut) before the update stopped. */
+  rangesStarted: number;
+}
+
+/**
+ * A ranged bulk update stopped: `committed` is what its committed ranges changed for good. Ranges that
+ * run one after another commit a prefix of the key space; ranges that run at once may commit ranges
+ * after the one that failed, and the message then names the committed ones.
+ */
 export class BulkUpdateInterrupted extends Error {
   constructor(
     readonly committed: BulkResult,
     override readonly cause: unknown,
+    readonly ranges?: RangesCommitted,
   ) {
     super(
       `bulk update stopped after ${committed.rangesCommitted} committed range(s) ` +
-        `(${committed.updated} aggregate(s) updated, ${committed.eventsWritten} event(s) written)`,
+        `(${committed.updated} aggregate(s) updated, ${committed.eventsWritten} event(s) written)` +
+        (ranges && !isPrefix(ranges.committedRanges) ? rangesNamed(ranges) : ""),
       { cause },
     );
   }
+}
+
+function isPrefix(ordinals: number[]): boolean {
+  return ordinals.every((ordinal, i) => ordinal === i + 1);
+}
+
+function rangesNamed({ committedRanges, rangesStarted }: RangesCommitted): string {
+  return `; ranges ran at once: committed ${committedRanges.join(", ")} of the ${rangesStarted} started (in key order)`;
 }
 
 /** The max-affected guard: more aggregates would change than the caller allows; `unwritten` says what was spared. */

@@ -21,7 +21,7 @@ import { writeDatabaseForFile } from "./testing/write-database-fixture.ts";
 // its in-memory form accepts, and a bulk update must leave exactly the state, counts and events that
 // applying the command in memory to each aggregate gives.
 
-const file = writeDatabaseForFile("bulk_agreement", 2);
+const file = writeDatabaseForFile("bulk_agreement", 3);
 
 const runs = { numRuns: 40 };
 
@@ -65,13 +65,15 @@ function agreement<
 
   it("leaves the state, counts and events that applying the command in memory gives", async () => {
     const rangeSize = fc.constantFrom(0, 0, 1, 3);
+    const rangeConcurrency = fc.constantFrom(1, 2);
     await fc.assert(
       fc.asyncProperty(
         testCase.aggregates,
         filter,
         testCase.parameter,
         rangeSize,
-        async (aggregates, tree, parameter, size) => {
+        rangeConcurrency,
+        async (aggregates, tree, parameter, size, concurrency) => {
           await testCase.reset(file.db, aggregates);
           const operation = testCase.operation(
             parameter,
@@ -83,6 +85,7 @@ function agreement<
             maxAffected: 1000,
             sampleSize: 10,
             rangeSize: size,
+            rangeConcurrency: concurrency,
           };
           const result = await runBulkUpdate(file.db, operation, options);
 

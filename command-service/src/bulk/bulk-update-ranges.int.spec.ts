@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { InfrastructureError, InvariantViolation } from "@conveyor/errors";
 import { taskInMonth } from "../task/domain/task-specifications.ts";
 import type { Task } from "../task/domain/task-state.ts";
+import { waitFor } from "../../../test/harness/wait-for.ts";
 import { BulkUpdateInterrupted } from "./bulk-errors.ts";
 import { setTaskExecutionDateInBulk } from "./bulk-operations.ts";
 import { runBulkUpdate, type BulkUpdateOptions } from "./bulk-updater.ts";
@@ -11,7 +12,7 @@ import { writeDatabaseForFile } from "./testing/write-database-fixture.ts";
 
 // The max-affected guard, key ranges committed one after another, and what a failing range reports.
 
-const file = writeDatabaseForFile("bulk_ranges", 2);
+const file = writeDatabaseForFile("bulk_ranges", 4);
 
 const date = new Date("2026-03-01T09:00:00.000Z");
 const options: BulkUpdateOptions = {
@@ -75,10 +76,10 @@ describe("the max-affected guard", () => {
       correlationId: "c",
       causationId: "c/1",
       budget: 2,
-      range: { after: null, size: 3 },
+      range: { after: null, upTo: id(21) },
     });
     const [row] = await file.db.query<UpdateRow[]>(statement.text, statement.values);
-    expect(row).toMatchObject({ updated: "0", range_end: id(21) });
+    expect(row).toMatchObject({ updated: "0" });
     expect(await loadOutbox(file.db)).toEqual([]);
   });
 });
@@ -132,6 +133,63 @@ describe("key ranges", () => {
     const dated = (await loadTasks(file.db)).filter((t) => t.version === 2).map((t) => t.id);
     expect(dated).toEqual(changing.slice(0, 4).map((t) => t.id));
     expect(await loadOutbox(file.db)).toHaveLength(4);
+  });
+});
+
+describe("key ranges running at once", () => {
+  it("commit the same changes, counts and events as ranges one after another", async () => {
+    const result = await runBulkUpdate(file.db, operation, { ...options, rangeSize: 3, rangeConcurrency: 3 });
+
+    expect(result).toEqual({
+      matched: 13,
+      updated: 10,
+      skippedPrecondition: 2,
+      unchanged: 1,
+      eventsWritten: 10,
+      rangesCommitted: 4,
+      sample: [],
+    });
+    const dated = (await loadTasks(file.db)).filter((t) => t.version === 2);
+    expect(dated.map((t) => t.id)).toEqual(changing.map((t) => t.id));
+    expect((await loadOutbox(file.db)).map((row) => row.aggregate_id)).toEqual(changing.map((t) => t.id));
+  });
+
+  it("on a failing range, let the others end and report exactly the ranges that committed", async () => {
+    // The first range (tasks 1 and 11) waits for a row lock on task 1 while the other four ranges run
+    // and commit on the second connection; then the lock is released and the refusing trigger fails it.
+    await file.db.query(`
+      CREATE OR REPLACE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused by test trigger'; END $$`);
+    await file.db.query(
+      `CREATE TRIGGER refuse_one BEFORE UPDATE ON tasks FOR EACH ROW WHEN (OLD.id = '${id(1)}') EXECUTE FUNCTION refuse_one()`,
+    );
+    const holder = file.db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query("SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE", [id(1)]);
+
+    const run = runBulkUpdate(file.db, operation, { ...options, rangeSize: 2, rangeConcurrency: 2 }).catch(
+      (error: unknown) => error,
+    );
+    await waitFor(async () => (await loadOutbox(file.db)).length === 8, {
+      timeoutMs: 10_000,
+      description: "ranges 2 to 5 committed",
+    });
+    await holder.commitTransaction();
+    await holder.release();
+    const failure = await run;
+
+    expect(failure).toBeInstanceOf(BulkUpdateInterrupted);
+    const interrupted = failure as BulkUpdateInterrupted;
+    expect(interrupted.committed).toMatchObject({ rangesCommitted: 4, updated: 8, eventsWritten: 8 });
+    expect(interrupted.ranges).toEqual({ committedRanges: [2, 3, 4, 5], rangesStarted: 5 });
+    expect(interrupted.message).toBe(
+      "bulk update stopped after 4 committed range(s) (8 aggregate(s) updated, 8 event(s) written); " +
+        "ranges ran at once: committed 2, 3, 4, 5 of the 5 started (in key order)",
+    );
+    const dated = (await loadTasks(file.db)).filter((t) => t.version === 2).map((t) => t.id);
+    expect(dated).toEqual(changing.slice(2).map((t) => t.id));
+    expect(await loadOutbox(file.db)).toHaveLength(8);
   });
 });
 

@@ -1,11 +1,13 @@
 import type { DataSource } from "typeorm";
-import { currentTraceparent } from "@conveyor/runtime";
 import type { BulkOperation } from "./bulk-operation.ts";
-import { asConveyorError, BulkUpdateInterrupted, tooManyAffected } from "./bulk-errors.ts";
-import { addResults, emptyResult, type BulkResult } from "./bulk-result.ts";
+import { tooManyAffected } from "./bulk-errors.ts";
+import { emptyResult, type BulkResult } from "./bulk-result.ts";
+import { bulkEventIds } from "./event-ids.ts";
 import { previewStatement, type PreviewRow } from "./preview-statement.ts";
+import { updateInRanges } from "./ranged-update.ts";
+import { countsOf, resultOf, run } from "./run-statement.ts";
 import { describeChange } from "./sample-description.ts";
-import { updateStatement, type KeyRange, type UpdateRow } from "./update-statement.ts";
+import { updateStatement, type UpdateRow } from "./update-statement.ts";
 
 export interface BulkUpdateOptions {
   /** Correlation id of the events written. */
@@ -18,6 +20,11 @@ export interface BulkUpdateOptions {
   sampleSize: number;
   /** 0: one statement. Otherwise key ranges of at most this many changing rows, each committed on its own. */
   rangeSize: number;
+  /**
+   * Key ranges running at once, each on its own pooled connection (default 1: one after another, so the
+   * committed ranges are always a prefix of the key space). Bounded by the pool's size.
+   */
+  rangeConcurrency?: number;
 }
 
 /**
@@ -61,7 +68,7 @@ async function updateAll<T, E, K extends keyof T>(
   options: BulkUpdateOptions,
 ): Promise<BulkResult> {
   const statement = updateStatement(operation, {
-    ...eventIds(options),
+    ...bulkEventIds(options.requestId),
     budget: options.maxAffected,
     range: null,
   });
@@ -79,65 +86,11 @@ async function updateByRanges<T, E, K extends keyof T>(
 ): Promise<BulkResult> {
   const { wouldChange } = countsOf((await run<PreviewRow>(db, previewStatement(operation, 0)))[0]!);
   if (wouldChange > options.maxAffected) throw tooManyAffected(wouldChange, options.maxAffected);
-  let committed = emptyResult;
-  let after: string | null = null;
-  do {
-    const budget = options.maxAffected - committed.updated;
-    const range: KeyRange = { after, size: options.rangeSize };
-    try {
-      const statement = updateStatement(operation, { ...eventIds(options), budget, range });
-      const [row] = await run<UpdateRow>(db, statement);
-      const { result, wouldChange: inRange } = resultOf(row!);
-      if (inRange > budget) {
-        throw tooManyAffected(committed.updated + inRange, options.maxAffected, "this range was not written");
-      }
-      committed = addResults(committed, result);
-      after = row!.range_end;
-    } catch (error) {
-      throw new BulkUpdateInterrupted(committed, asConveyorError(error));
-    }
-  } while (after !== null);
-  return committed;
-}
-
-// A bulk update is one command (index 0 of its request), like the commands of a batch are <request>/<index>.
-// Its events carry the trace context of the request being served.
-function eventIds(options: BulkUpdateOptions) {
-  return {
-    correlationId: options.requestId,
-    causationId: `${options.requestId}/0`,
-    traceContext: currentTraceparent(),
-  };
-}
-
-async function run<Row>(db: DataSource, statement: { text: string; values: unknown[] }): Promise<Row[]> {
-  try {
-    return await db.query<Row[]>(statement.text, statement.values);
-  } catch (error) {
-    throw asConveyorError(error);
-  }
-}
-
-function countsOf(row: { matched: string; precondition_failed: string; unchanged: string }) {
-  const matched = Number(row.matched);
-  const skippedPrecondition = Number(row.precondition_failed);
-  const unchanged = Number(row.unchanged);
-  return { matched, skippedPrecondition, unchanged, wouldChange: matched - skippedPrecondition - unchanged };
-}
-
-// Under concurrency a row counted as changing may fail its re-check once locked; it is then reported
-// as skipped by a precondition, so that matched = updated + skipped + unchanged always holds.
-function resultOf(row: UpdateRow): { result: BulkResult; wouldChange: number } {
-  const { matched, unchanged, wouldChange } = countsOf(row);
-  const updated = Number(row.updated);
-  const result = {
-    ...emptyResult,
-    matched,
-    updated,
-    unchanged,
-    skippedPrecondition: matched - unchanged - updated,
-    eventsWritten: updated,
-    rangesCommitted: 1,
-  };
-  return { result, wouldChange };
+  return updateInRanges(db, operation, {
+    requestId: options.requestId,
+    maxAffected: options.maxAffected,
+    rangeSize: options.rangeSize,
+    concurrency: Math.max(options.rangeConcurrency ?? 1, 1),
+    wouldChange,
+  });
 }

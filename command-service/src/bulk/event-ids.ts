@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { currentTraceparent } from "@conveyor/runtime";
 
 /**
  * The first 24 hex digits of the event ids one statement writes: a UUIDv7 whose last 32 bits are left
@@ -13,4 +14,17 @@ export function eventIdPrefix(now = Date.now()): string {
   const randB = ((random.readUInt16BE(2) & 0x3fff) | 0x8000).toString(16);
   const randC = random.readUInt16BE(4).toString(16).padStart(4, "0");
   return `${time.slice(0, 8)}-${time.slice(8)}-${randA}-${randB}-${randC}`;
+}
+
+/**
+ * The correlation, causation and trace ids of a bulk update's events. A bulk update is one command
+ * (index 0 of its request), like the commands of a batch are <request>/<index>; its events carry the
+ * trace context of the request being served.
+ */
+export function bulkEventIds(requestId: string) {
+  return {
+    correlationId: requestId,
+    causationId: `${requestId}/0`,
+    traceContext: currentTraceparent(),
+  };
 }

@@ -8,11 +8,10 @@ import {
   type StatementScope,
 } from "./statement.ts";
 
-/** Where a ranged statement starts, and how many changing rows it takes at most. */
+/** The ids of one key range: after `after` (null: from the first id) up to `upTo` inclusive (null: to the last). */
 export interface KeyRange {
-  /** The last id of the previous range; null for the first range. */
   after: string | null;
-  size: number;
+  upTo: string | null;
 }
 
 export interface UpdateOptions {
@@ -26,16 +25,13 @@ export interface UpdateOptions {
   range: KeyRange | null;
 }
 
-/** One row: the counts, how many rows changed (each with one event), and range_end (null: no range or the last). */
+/** One row: the counts, and how many rows changed (each with one event). */
 export interface UpdateRow {
   matched: string;
   precondition_failed: string;
   unchanged: string;
   updated: string;
-  range_end: string | null;
 }
-
-const maxUuid = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 
 /**
  * The bulk update as ONE statement: count, check the budget, update the selected rows (bumping their
@@ -48,37 +44,23 @@ export function updateStatement<T, E, K extends keyof T>(
   options: UpdateOptions,
 ): Statement {
   const scope = statementScope(operation);
-  const { range } = options;
-  const bounds = range ? [boundsCte(scope, range)] : [];
-  const keyRange = range ? keyRangeSql(scope, range) : "TRUE";
+  const keyRange = options.range ? keyRangeSql(scope, options.range) : "TRUE";
   const ctes = [
-    ...bounds,
     countsCte(scope, keyRange),
     ...changedCtes(scope, keyRange, options.budget),
     eventsCte(scope, options),
   ];
-  const rangeEnd = range ? "(SELECT upper FROM bounds)" : "NULL::uuid";
   const text = `WITH ${ctes.join(",\n")}
-    SELECT matched, precondition_failed, unchanged, (SELECT count(*) FROM changed) AS updated,
-      ${rangeEnd} AS range_end
-    FROM counts`;
+    SELECT matched, precondition_failed, unchanged, (SELECT count(*) FROM changed) AS updated FROM counts`;
   return { text, values: scope.parameters.values };
 }
 
-// The range ends at the range.size-th changing row after `after`. When no changing row follows that
-// one, this is the last range and it runs to the end of the key space instead (upper is NULL).
-function boundsCte<T, E, K extends keyof T>(scope: StatementScope<T, E, K>, range: KeyRange): string {
-  const after = range.after === null ? "" : ` AND t.id > ${scope.sql.bind(range.after, "uuid")}`;
-  return `bounds AS MATERIALIZED (
-    SELECT CASE WHEN cardinality(ids) = 2 THEN ids[1] END AS upper
-    FROM (SELECT ARRAY(SELECT t.id FROM ${scope.table} t WHERE ${scope.operation.command.selection.toSql(scope.sql)}${after}
-      ORDER BY t.id OFFSET ${scope.sql.bind(range.size - 1, "bigint")} LIMIT 2) AS ids) AS next_ids
-  )`;
-}
-
 function keyRangeSql<T, E, K extends keyof T>(scope: StatementScope<T, E, K>, range: KeyRange): string {
-  const upper = `t.id <= COALESCE((SELECT upper FROM bounds), '${maxUuid}'::uuid)`;
-  return range.after === null ? `(${upper})` : `(t.id > ${scope.sql.bind(range.after, "uuid")} AND ${upper})`;
+  const bounds = [
+    ...(range.after === null ? [] : [`t.id > ${scope.sql.bind(range.after, "uuid")}`]),
+    ...(range.upTo === null ? [] : [`t.id <= ${scope.sql.bind(range.upTo, "uuid")}`]),
+  ];
+  return bounds.length === 0 ? "TRUE" : `(${bounds.join(" AND ")})`;
 }
 
 // Without event fields a plain UPDATE ... RETURNING suffices. When the event reads the state before the
