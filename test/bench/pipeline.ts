@@ -8,7 +8,7 @@ import { migrateReadDatabase } from "../../query-service/src/infra/read-database
 import { rebuildReadModel } from "../../query-service/src/projection/rebuild-read-model.ts";
 import { startService } from "../../deploy/local/services.ts";
 import { ensureTopics } from "../../deploy/local/topics.ts";
-import { benchPostgres } from "./batch/bench-postgres.ts";
+import { pipelinePostgres } from "./pipeline/pipeline-postgres.ts";
 import { benchKafka } from "./pipeline/bench-kafka.ts";
 import { insertTaskBurst } from "./pipeline/burst-rows.ts";
 import { databaseBackendsCpuMs, processCpuMs } from "./pipeline/process-cpu.ts";
@@ -27,7 +27,7 @@ const commandsPerSecond = 1000;
  * (3) Write-to-read lag under 1,000 commands/s of BatchExecute traffic.
  */
 export async function run(): Promise<void> {
-  const [postgres, kafka] = await Promise.all([benchPostgres(), benchKafka()]);
+  const [postgres, kafka] = await Promise.all([pipelinePostgres(), benchKafka()]);
   const suffix = randomBytes(4).toString("hex");
   const [write, read, replay] = await Promise.all(
     ["write", "read", "replay"].map((side) => postgres.createDatabase(`bench_pipeline_${side}_${suffix}`)),
