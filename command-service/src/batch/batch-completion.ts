@@ -28,7 +28,7 @@ const tokenPrefix = encodeConsistencyToken(0n).slice(0, -1);
  * encodings as one message, and a token is shorter than 128 bytes, so its length is one byte.
  */
 const complete: Statement = {
-  name: "complete-batch-request",
+  name: "complete-batch-request-with-token",
   text: `WITH horizon AS (${consistencyHorizonSql}),
     token AS (SELECT xmax, convert_to($9 || xmax, 'UTF8') AS utf8 FROM horizon),
     stored AS (
