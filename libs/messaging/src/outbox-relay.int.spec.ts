@@ -126,6 +126,38 @@ describe("outbox relay", () => {
     }
   });
 
+  it("reads the next full batch while Kafka acknowledges one: every row, in outbox order per key, gaps included", async () => {
+    const topics = await freshTopics("relay-ahead");
+    const early = new pg.Client({ connectionString: database.url });
+    await early.connect();
+    try {
+      const lower = taskCreatedRow("lower id, commits mid-backlog");
+      await early.query("BEGIN");
+      await insertTaskCreated(early, [lower]);
+      const keys = [taskCreatedRow("").aggregateId, taskCreatedRow("").aggregateId];
+      const rows = Array.from({ length: 41 }, (_, i) => ({
+        ...taskCreatedRow(String(i)),
+        aggregateId: keys[i % 2]!,
+      }));
+      for (let i = 0; i < rows.length; i += 10) await insertTaskCreated(db, rows.slice(i, i + 10));
+      startRelay(topics, { batchSize: 4 });
+      await waitForMessages([topics.tasks], { count: rows.length });
+      await early.query("COMMIT");
+      const sent = await waitForMessages([topics.tasks], { count: rows.length + 1 });
+      const titles = sent.map((m) => (decodeEnvelope(m.value!).payload.value as { title: string }).title);
+      expect([...new Set(titles)].sort()).toEqual([lower, ...rows].map((row) => row.title).sort());
+      for (const key of keys) {
+        const order = sent
+          .filter((m) => m.key === key)
+          .map((m) => Number((decodeEnvelope(m.value!).payload.value as { title: string }).title));
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+      }
+      await waitFor(async () => (await outboxCount()) === 0, { description: "the outbox to be emptied" });
+    } finally {
+      await early.end();
+    }
+  });
+
   it("republishes rows whose deletion failed after Kafka acknowledged them: duplicates, no loss", async () => {
     const topics = await freshTopics("relay-crash");
     await db.query(`
@@ -175,25 +207,26 @@ describe("outbox relay", () => {
       retry: { retries: 1, initialRetryTime: 50 },
       requestTimeout: 2000,
     });
-    const relay = startRelay(topics, { kafka, kafkaRetryMs: 50 });
+    // Batches of one: each is full, so the relay reads ahead while sends fail.
+    const relay = startRelay(topics, { kafka, kafkaRetryMs: 50, batchSize: 1 });
     await insertTaskCreated(db, [taskCreatedRow("before the outage")]);
     await waitFor(() => relay.stats().published === 1, { description: "the first event to go out" });
 
     network.cut();
-    await insertTaskCreated(db, [taskCreatedRow("during the outage")]);
+    await insertTaskCreated(db, [taskCreatedRow("during the outage"), taskCreatedRow("also during it")]);
     await waitFor(() => relay.stats().failedSends > 0, { description: "a send to fail" });
-    expect(await outboxCount()).toBe(1);
+    expect(await outboxCount()).toBe(2);
 
     network.restore();
     await waitFor(async () => (await outboxCount()) === 0, {
       timeoutMs: 60_000,
       description: "the backlog to drain",
     });
-    const titles = (await waitForMessages([topics.tasks], { count: 2 })).map(
+    const titles = (await waitForMessages([topics.tasks], { count: 3 })).map(
       (m) => (decodeEnvelope(m.value!).payload.value as { title: string }).title,
     );
     // A send cut off after the broker stored it but before its ack arrived is sent again: a duplicate.
-    expect([...new Set(titles)].sort()).toEqual(["before the outage", "during the outage"]);
+    expect([...new Set(titles)].sort()).toEqual(["also during it", "before the outage", "during the outage"]);
   });
 
   it("publishes a watermark that covers a consistency token read after the writes", async () => {

@@ -1,5 +1,6 @@
 import pg from "pg";
-import type { Kafka, Producer } from "kafkajs";
+import type { Kafka, Producer, TopicMessages } from "kafkajs";
+import type { OutboxRecord } from "./envelope-codec.ts";
 import type { Logger } from "@conveyor/runtime";
 import { createRelayStats, type RelayStats, type RelayStatsSnapshot } from "./relay-stats.ts";
 import { KeyHashPartitioner } from "./key-partitioner.ts";
@@ -8,7 +9,7 @@ import { acquireRelayLock } from "./relay-leadership.ts";
 import { relayMessages } from "./relay-messages.ts";
 import { advanceScanFloor, initialScanFloor } from "./scan-floor.ts";
 import { createWatermarkPublisher, type WatermarkPublisher } from "./relay-watermarks.ts";
-import { deletePublished, outboxChannel, readOutboxBatch } from "./outbox-table.ts";
+import { deletePublished, outboxChannel, readOutboxBatch, type OutboxBatch } from "./outbox-table.ts";
 import type { Topics } from "./topics.ts";
 import { createWakeSignal, type WakeSignal } from "./wake-signal.ts";
 import { ensureWatermarkTopic } from "./watermark-topic.ts";
@@ -133,18 +134,39 @@ async function leadWhileConnected(context: LeaderContext): Promise<void> {
   }
 }
 
+/** A batch of outbox rows read for a round, with their Kafka messages. */
+interface Round {
+  batch: OutboxBatch;
+  messages: TopicMessages[];
+}
+
 async function publishWhileLeader(db: pg.Client, context: LeaderContext): Promise<void> {
   // Per leadership: a new leader rescans from the first id once.
   let scan = initialScanFloor;
   let nextStatsAt = Date.now() + context.statsIntervalMs;
+  let ahead: Promise<Round> | undefined;
   while (context.isRunning()) {
-    const batch = await readOutboxBatch(db, context.batchSize, scan.floor);
+    const { batch, messages } = await (ahead ?? readRound(db, context, scan.floor, []));
+    ahead = undefined;
     const { horizon, records } = batch;
-    if (records.length > 0 && !(await sendAcknowledged(context, records))) continue;
-    if (records.length > 0) await deletePublished(db, records);
+    const full = records.length === context.batchSize;
+    if (records.length > 0) {
+      const sent = sendAcknowledged(context, records, messages);
+      // A full batch means a backlog: read and encode the next round while Kafka acknowledges this
+      // one. It leaves out this batch's rows, as if they were deleted already (they are, once
+      // acknowledged); if the send fails, the next round is dropped unsent and this one repeats.
+      const next = full ? readRound(db, context, scan.floor, records) : undefined;
+      next?.catch(() => undefined); // awaited below unless the relay stops first
+      if (!(await sent)) {
+        await next?.catch(() => undefined);
+        continue;
+      }
+      await deletePublished(db, records);
+      ahead = next;
+    }
     scan = advanceScanFloor(scan, {
       ...batch,
-      drained: records.length < context.batchSize,
+      drained: !full,
       maxRead: records.length > 0 ? BigInt(records.at(-1)!.id) : undefined,
     });
     context.stats.published(records.length);
@@ -152,16 +174,26 @@ async function publishWhileLeader(db: pg.Client, context: LeaderContext): Promis
       await context.stats.log(db, context.logger);
       nextStatsAt = Date.now() + context.statsIntervalMs;
     }
-    if (records.length === context.batchSize) continue;
+    if (full) continue;
     const watermarkOwed = context.watermarks.offer(horizon, records.length > 0);
     if (records.length === 0)
       await context.wake.sleep(watermarkOwed ? context.watermarkHeartbeatMs : context.pollMs);
   }
 }
 
-async function sendAcknowledged(context: LeaderContext, records: Parameters<typeof relayMessages>[0]) {
+async function readRound(
+  db: pg.Client,
+  context: LeaderContext,
+  floor: bigint,
+  inFlight: OutboxRecord[],
+): Promise<Round> {
+  const batch = await readOutboxBatch(db, context.batchSize, floor, inFlight);
+  return { batch, messages: relayMessages(batch.records, context.topics) };
+}
+
+async function sendAcknowledged(context: LeaderContext, records: OutboxRecord[], messages: TopicMessages[]) {
   try {
-    await context.producer.sendBatch({ acks: -1, topicMessages: relayMessages(records, context.topics) });
+    await context.producer.sendBatch({ acks: -1, topicMessages: messages });
     return true;
   } catch (error) {
     context.stats.sendFailed();

@@ -21,12 +21,17 @@ interface BatchRow extends Partial<OutboxRecord> {
 
 /**
  * Reads the oldest `limit` committed rows with an id above `floor` (see scan-floor.ts) still in the
- * outbox. Rows stay until Kafka acknowledged them, so picking "what is still there" (not "ids above the
+ * outbox, leaving out the rows `inFlight` (sent, waiting for Kafka's acknowledgement and deletion). Rows stay until Kafka acknowledged them, so picking "what is still there" (not "ids above the
  * last one seen") never skips a transaction that took a lower id but committed later. The rows and the
  * snapshot's horizon come from one statement; the sequence is read in the statement before it.
  * (Ordered by `outbox.id`: a bare `id` would name the output column `id::text` and sort as text, 10 before 9.)
  */
-export async function readOutboxBatch(db: ClientBase, limit: number, floor: bigint): Promise<OutboxBatch> {
+export async function readOutboxBatch(
+  db: ClientBase,
+  limit: number,
+  floor: bigint,
+  inFlight: OutboxRecord[] = [],
+): Promise<OutboxBatch> {
   // Before its first nextval, a sequence's last_value is the value it will hand out next. The xid this
   // statement takes comes after every xid of a transaction that drew an id up to that value.
   const sequence = await db.query<{ value: string; xid: string }>(
@@ -41,8 +46,8 @@ export async function readOutboxBatch(db: ClientBase, limit: number, floor: bigi
          aggregate_version::float8 AS "aggregateVersion", event_type AS "eventType", payload,
          occurred_at AS "occurredAt", correlation_id AS "correlationId", causation_id AS "causationId",
          trace_context AS "traceContext"
-       FROM outbox WHERE outbox.id > $2 ORDER BY outbox.id LIMIT $1) AS o ON true`,
-    [limit, floor.toString()],
+       FROM outbox WHERE outbox.id > $2 AND outbox.id <> ALL($3::int8[]) ORDER BY outbox.id LIMIT $1) AS o ON true`,
+    [limit, floor.toString(), inFlight.map((record) => record.id)],
   );
   const records = rows
     .filter((row) => row.id !== null)
