@@ -31,8 +31,8 @@ export function grpcTransport(
 /**
  * HTTP/2 connections with a receive window of `windowBytes`: the stream window through SETTINGS, the
  * connection window through a WINDOW_UPDATE when a connection carries its first call (Node has no
- * option for it). With Node's 64 KiB the server may send two 32 KiB export messages per round trip of
- * WINDOW_UPDATE, so a download waits on this process's scheduling rather than on its own work; bulk
+ * option for it). With Node's 64 KiB the server may send about one default-sized export message per round
+ * trip of WINDOW_UPDATE, so a download waits on this process's scheduling rather than on its own work; bulk
  * clients use MiBs (grpc-go and grpc-java grow theirs to several MiB by bandwidth-delay estimation).
  */
 export class WideWindowSessions extends Http2SessionManager {

@@ -32,7 +32,7 @@ export interface ExportCalls {
 }
 
 /**
- * The HTTP/2 receive window of export calls: room for over a hundred default-sized (32 KiB) messages
+ * The HTTP/2 receive window of export calls: room for dozens of default-sized (64 KiB) messages
  * in flight, so the server never waits for this client's WINDOW_UPDATEs (test/bench/export measured
  * about twice the rows/s with it than with Node's 64 KiB on a busy machine).
  */

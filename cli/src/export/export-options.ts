@@ -30,7 +30,7 @@ export const exportUsage = `usage: conveyor export orders|tasks|users --out FILE
   --token TOKEN             bearer token (default $CONVEYOR_TOKEN; \`npm start\` prints a development one)
   --filter JSON             the filter message in protobuf JSON, e.g. '{"statuses":["ORDER_STATUS_PAID"]}'
                             or '{"month":3,"category":"ops"}'
-  --chunk-size N            rows per message (default: the server's, about 32 KiB)
+  --chunk-size N            rows per message (default: the server's, about 64 KiB)
   --consistency-token T     wait until the read model has applied the writes of a command response`;
 
 export class UsageError extends Error {}

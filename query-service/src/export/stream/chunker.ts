@@ -20,6 +20,10 @@ export interface ChunkPolicy {
 }
 
 const KEY_LENGTH = 36;
+/** Room for the row that ends a message past `maxBytes` (a row's worst case is a few KiB), so buffers rarely grow. */
+const ROW_ROOM = 16 * 1024;
+/** The largest buffer made up front: those of large custom chunk sizes grow as needed. */
+const MAX_INITIAL_BUFFER = 128 * 1024;
 const MARKER_TRUE = 116;
 
 /**
@@ -28,7 +32,7 @@ const MARKER_TRUE = 116;
  * rows that don't contribute only their key, to `removedIds`.
  */
 export class Chunker {
-  private readonly out = new OutputBuffer();
+  private readonly out: OutputBuffer;
   private readonly row = new CopyTextRow();
   private readonly lastKey = Buffer.alloc(KEY_LENGTH);
   private rows = 0;
@@ -40,7 +44,9 @@ export class Chunker {
     private readonly encoder: RowEncoder,
     private readonly policy: ChunkPolicy,
     private readonly withMatchMarker: boolean,
-  ) {}
+  ) {
+    this.out = new OutputBuffer(Math.min(policy.maxBytes + ROW_ROOM, MAX_INITIAL_BUFFER));
+  }
 
   /** Puts bytes (the CSV header) before the next row. */
   prepend(bytes: Buffer): void {

@@ -2,7 +2,7 @@ import type { PoolClient } from "pg";
 import type { Chunker, ExportChunk } from "./chunker.ts";
 import { CopyOut } from "./copy-out.ts";
 
-/** Chunks held ready before the socket is paused: with ~32 KiB chunks, about 128 KiB per stream. */
+/** Chunks held ready before the socket is paused: with ~64 KiB chunks, about 256 KiB per stream. */
 const READY_CHUNKS = 4;
 /** Chunks left ready when the socket is resumed (hysteresis: no pause/resume on every message). */
 const RESUME_AT = 1;

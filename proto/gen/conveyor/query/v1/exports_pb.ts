@@ -24,7 +24,7 @@ export const file_conveyor_query_v1_exports: GenFile = /*@__PURE__*/
 export type ExportOptions = Message<"conveyor.query.v1.ExportOptions"> & {
   /**
    * Rows per streamed message, at most 10000. 0: the server default, as many rows as fit in about
-   * 32 KiB. A message also ends early once it holds 1 MiB, so one long row cannot make it huge.
+   * 64 KiB. A message also ends early once it holds 1 MiB, so one long row cannot make it huge.
    *
    * @generated from field: uint32 chunk_size = 1;
    */
