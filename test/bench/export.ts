@@ -2,7 +2,9 @@
 // OFFSET pagination (the naive way), on read models of EXPORT_BENCH_ROWS orders (default 1000000,10000000).
 import { gzipSync } from "node:zlib";
 import { ExportFormat } from "@conveyor/proto/conveyor/query/v1/exports_pb";
+import { EXPORT_APPLICATION_NAME } from "../../query-service/src/export/export-service.ts";
 import { benchReadDatabase } from "./export/bench-database.ts";
+import { BackendCpu } from "./export/cpu-meter.ts";
 import {
   copyBaseline,
   grpcExport,
@@ -27,6 +29,7 @@ export async function run(): Promise<void> {
 async function benchSize(rows: number): Promise<void> {
   const database = await benchReadDatabase(rows);
   const server = await startServerProcess(database.url);
+  const backends = await BackendCpu.connect(database.url, EXPORT_APPLICATION_NAME);
   try {
     console.log(
       `export: ${count(rows)} read_orders rows (${database.description}; server in a child process)`,
@@ -36,15 +39,21 @@ async function benchSize(rows: number): Promise<void> {
     line("COPY ... TO STDOUT (psql)", copy, copy);
     for (const [name, format, target] of formats) {
       await server.resetPeak();
+      const [backendBefore, serverBefore] = [await backends.sample(), await server.cpuSeconds()];
       const result = await grpcExport(server.port, format);
       if (result.rows !== rows)
         throw new Error(`${name} export streamed ${result.rows} rows, expected ${rows}`);
       const peak = await server.peakRss();
+      const cpu = {
+        server: (await server.cpuSeconds()) - serverBefore,
+        client: result.clientCpuSeconds ?? Number.NaN,
+        database: await backends.since(backendBefore),
+      };
       line(
         `ExportOrders ${name}`,
         result,
         copy,
-        `target >= ${target}x; server peak RSS ${mb(peak)} (target < 200 MB)`,
+        `target >= ${target}x; server peak RSS ${mb(peak)} (target < 200 MB); ${cpuPerRow(cpu, rows)}`,
       );
     }
     const offset = await offsetBaseline(database.url, rows, offsetBudgetSeconds);
@@ -57,6 +66,7 @@ async function benchSize(rows: number): Promise<void> {
     );
     gzipCost(rows);
   } finally {
+    await backends.close();
     await server.stop();
     await database.stop();
   }
@@ -85,6 +95,15 @@ function gzipCost(rows: number): void {
   console.log(
     `  gzip (compression on)        would add ~${(perMessage * (rows / 150)).toFixed(1)} s of server CPU for the CSV export (not used)`,
   );
+}
+
+/**
+ * CPU per row of the export server, the bench client and the PostgreSQL backend: what decides the
+ * ratio on a busy machine, where all three share the cores.
+ */
+function cpuPerRow(cpu: { server: number; client: number; database: number }, rows: number): string {
+  const us = (seconds: number) => ((seconds / rows) * 1e6).toFixed(2);
+  return `CPU µs/row: server ${us(cpu.server)}, client ${us(cpu.client)}, PostgreSQL ${us(cpu.database)}`;
 }
 
 const count = (value: number) => value.toLocaleString("en-US");

@@ -12,6 +12,8 @@ import pg from "pg";
 export interface Run {
   rows: number;
   seconds: number;
+  /** CPU seconds this process spent receiving (the bench client), where measured. */
+  clientCpuSeconds?: number;
 }
 
 /** The same rows in the same order as the export: what COPY and OFFSET pagination read. */
@@ -37,6 +39,7 @@ export async function grpcExport(port: number, format: ExportFormat): Promise<Ru
   });
   const request = create(ExportOrdersRequestSchema, { options: { format } });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let rows = 0;
   const call = client.makeServerStreamRequest(
     "/conveyor.query.v1.QueryService/ExportOrders",
@@ -46,7 +49,12 @@ export async function grpcExport(port: number, format: ExportFormat): Promise<Ru
   );
   for await (const message of call as AsyncIterable<Buffer>) rows = rowsSoFar(message) ?? rows;
   client.close();
-  return { rows, seconds: (performance.now() - started) / 1000 };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    rows,
+    seconds: (performance.now() - started) / 1000,
+    clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
 }
 
 function rowsSoFar(message: Uint8Array): number | undefined {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
+import { processCpuSeconds } from "./cpu-meter.ts";
 
 export interface ServerProcess {
   port: number;
@@ -8,14 +9,21 @@ export interface ServerProcess {
   resetPeak(): Promise<void>;
   /** Peak resident memory since the last reset, in bytes (VmHWM). */
   peakRss(): Promise<number>;
+  /** The server's user plus system CPU seconds so far. */
+  cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Starts export-server.ts in a child process (tsx) against `databaseUrl`. */
+/**
+ * Starts export-server.ts in a child process (tsx) against `databaseUrl`. With
+ * EXPORT_BENCH_SERVER_PROFILE=<dir>, the server writes a V8 CPU profile (.cpuprofile) there when it stops.
+ */
 export async function startServerProcess(databaseUrl: string): Promise<ServerProcess> {
+  const profileDir = process.env.EXPORT_BENCH_SERVER_PROFILE;
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", new URL("./export-server.ts", import.meta.url).pathname],
+    [...profile, "--import", "tsx", new URL("./export-server.ts", import.meta.url).pathname],
     {
       env: {
         ...process.env,
@@ -35,6 +43,7 @@ export async function startServerProcess(databaseUrl: string): Promise<ServerPro
       const kb = /VmHWM:\s+(\d+) kB/.exec(await readFile(status, "utf8"))?.[1];
       return Number(kb) * 1024;
     },
+    cpuSeconds: async () => (await processCpuSeconds(child.pid!)) ?? Number.NaN,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
