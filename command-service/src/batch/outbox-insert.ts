@@ -3,32 +3,47 @@ import type { OutboxEvent } from "../outbox/outbox-event.ts";
 import type { Sql, Statement } from "./sql.ts";
 
 /**
- * The two parameters of `insertOutboxSql`: the events as one JSON array (one native JSON.stringify of
- * the events as they are, where an array parameter per column costs an escaped text element per event
- * and column), and the W3C `traceparent` of the request being served ("" outside one).
+ * The four parameters of `insertOutboxSql`, in order: the events as one JSON array (one native
+ * JSON.stringify, where an array parameter per column costs an escaped text element per event and
+ * column) holding only what differs between them, under one-letter keys (less JSON to write and for
+ * PostgreSQL to parse); their aggregate type and correlation id, which all events of one statement
+ * share (one aggregate type, one request); and the W3C `traceparent` of the request being served
+ * ("" outside one).
  */
-export function outboxParams(events: OutboxEvent[]): [string, string] {
-  return [JSON.stringify(events), currentTraceparent()];
+export function outboxParams(events: OutboxEvent[]): [string, string, string, string] {
+  const shared = events[0] ?? { aggregateType: "", correlationId: "" };
+  const rows = events.map((event) => {
+    if (event.aggregateType !== shared.aggregateType || event.correlationId !== shared.correlationId)
+      throw new Error("the events of one statement must share their aggregate type and correlation id");
+    return {
+      i: event.eventId,
+      a: event.aggregateId,
+      v: event.aggregateVersion,
+      t: event.eventType,
+      p: event.payload,
+      c: event.causationId,
+    };
+  });
+  return [JSON.stringify(rows), shared.aggregateType, shared.correlationId, currentTraceparent()];
 }
 
 /**
- * A CTE body inserting the events of JSON parameter `events` whose aggregate is among the ids that
- * `savedIds` selects, in array order, so outbox ids follow each aggregate's versions (the relay
- * publishes in id order). `events` and `traceparent` name the parameters of `outboxParams`.
+ * A CTE body inserting the events of `outboxParams` (parameters `$first` to `$first+3`) whose aggregate
+ * is among the ids that `savedIds` selects, in array order, so outbox ids follow each aggregate's
+ * versions (the relay publishes in id order).
  */
-export function insertOutboxSql(events: string, traceparent: string, savedIds: string): string {
+export function insertOutboxSql(first: number, savedIds: string): string {
+  const [events, aggregateType, correlationId, traceparent] = [0, 1, 2, 3].map((k) => `$${first + k}`);
   return `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload,
       correlation_id, causation_id, trace_context)
-    SELECT e."eventId", e."aggregateType", e."aggregateId", e."aggregateVersion", e."eventType", e.payload,
-      e."correlationId", e."causationId", ${traceparent}::text
-    FROM json_to_recordset(${events}::json) AS e("eventId" uuid, "aggregateType" text, "aggregateId" uuid,
-      "aggregateVersion" int8, "eventType" text, payload jsonb, "correlationId" text, "causationId" text)
-    WHERE e."aggregateId" = ANY (ARRAY(${savedIds}))`;
+    SELECT e.i, ${aggregateType}::text, e.a, e.v, e.t, e.p, ${correlationId}::text, e.c, ${traceparent}::text
+    FROM jsonb_to_recordset(${events}::jsonb) AS e(i uuid, a uuid, v int8, t text, p jsonb, c text)
+    WHERE e.a = ANY (ARRAY(${savedIds}))`;
 }
 
 /**
  * Runs an aggregate type's save statement: `$1` the new states as JSON, then `extra` parameters, then
- * the two of `outboxParams`. Returns the ids of the aggregates it wrote (the statement selects them).
+ * the four of `outboxParams`. Returns the ids of the aggregates it wrote (the statement selects them).
  */
 export async function runSave(
   sql: Sql,

@@ -71,7 +71,7 @@ const save: Statement = {
   name: "save-orders",
   text: `
   WITH rows AS (
-    SELECT * FROM json_to_recordset($1::json) AS r(id uuid, "customerId" uuid, "orderDate" timestamptz,
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, "customerId" uuid, "orderDate" timestamptz,
       status text, line1 text, line2 text, city text, "postalCode" text, country text, "cancelReason" text,
       version int8, expected int8)),
   created AS (
@@ -91,9 +91,9 @@ const save: Statement = {
   new_lines AS (
     INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price_minor)
     SELECT l."orderId", l."lineNo", l.sku, l.quantity, l."unitPriceMinor"
-    FROM json_to_recordset($2::json) AS l("orderId" uuid, "lineNo" int, sku text, quantity int, "unitPriceMinor" int8)
+    FROM jsonb_to_recordset($2::jsonb) AS l("orderId" uuid, "lineNo" int, sku text, quantity int, "unitPriceMinor" int8)
     WHERE l."orderId" = ANY (ARRAY(SELECT id FROM saved))),
-  events AS (${insertOutboxSql("$3", "$4", "SELECT id FROM saved")})
+  events AS (${insertOutboxSql(3, "SELECT id FROM saved")})
   SELECT id FROM saved`,
 };
 

@@ -37,7 +37,7 @@ const save: Statement = {
   name: "save-tasks",
   text: `
   WITH rows AS (
-    SELECT * FROM json_to_recordset($1::json) AS r(id uuid, title text, month int2, category text,
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, title text, month int2, category text,
       completed boolean, "executionDate" timestamptz, version int8, expected int8)),
   created AS (
     INSERT INTO tasks (id, title, month, category, completed, execution_date, version)
@@ -50,7 +50,7 @@ const save: Statement = {
     FROM rows r WHERE r.expected > 0 AND t.id = r.id AND t.version = r.expected
     RETURNING t.id),
   saved AS (SELECT id FROM created UNION ALL SELECT id FROM updated),
-  events AS (${insertOutboxSql("$2", "$3", "SELECT id FROM saved")})
+  events AS (${insertOutboxSql(2, "SELECT id FROM saved")})
   SELECT id FROM saved`,
 };
 

@@ -36,7 +36,7 @@ const save: Statement = {
   name: "save-users",
   text: `
   WITH rows AS (
-    SELECT * FROM json_to_recordset($1::json) AS r(id uuid, email text, "firstName" text, "lastName" text,
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, email text, "firstName" text, "lastName" text,
       status text, roles text[], version int8, expected int8)),
   created AS (
     INSERT INTO users (id, email, first_name, last_name, status, roles, version)
@@ -49,7 +49,7 @@ const save: Statement = {
     FROM rows r WHERE r.expected > 0 AND u.id = r.id AND u.version = r.expected
     RETURNING u.id),
   saved AS (SELECT id FROM created UNION ALL SELECT id FROM updated),
-  events AS (${insertOutboxSql("$2", "$3", "SELECT id FROM saved")})
+  events AS (${insertOutboxSql(2, "SELECT id FROM saved")})
   SELECT id FROM saved`,
 };
 
