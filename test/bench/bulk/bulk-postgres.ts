@@ -12,6 +12,8 @@ export const bulkSettings = {
   // Checkpoints only where the benchmark asks for them (before each measured run), not in the middle of one.
   max_wal_size: "16GB",
   checkpoint_timeout: "30min",
+  // Every statement runs in its own backend, whose CPU the benchmark reads (parallel workers' would be missed).
+  max_parallel_workers_per_gather: "0",
 };
 
 export interface BulkPostgres {
