@@ -7,6 +7,7 @@ import { dependencyFailure } from "./dependency-check.ts";
 import { write, type GroupDeps } from "./run-group.ts";
 import { decideContext, loadSnapshots, type Snapshots } from "./snapshots.ts";
 import { withSql, type Sql } from "./sql.ts";
+import { writeWhole } from "./write-whole.ts";
 
 /** Thrown inside the transaction to roll everything back because one group failed. */
 class RollBack extends Error {
@@ -15,10 +16,17 @@ class RollBack extends Error {
   }
 }
 
+/** Thrown inside the transaction to roll back a batch that could not be written whole at once. */
+class NotWhole extends Error {}
+
+type InTransaction = <T>(run: (sql: Sql, snapshots: Snapshots) => Promise<T>) => Promise<T>;
+
 /**
  * All-or-nothing mode: the whole batch in one transaction, every touched row locked (in id order, per
- * type) up front, groups run one after another in dependency order. The first failing group rolls
- * everything back: it reports its error, every other group ROLLED_BACK.
+ * type) up front. First it is written wave by wave with one statement per chunk of a type's groups
+ * (writeWhole). If any group would fail, that transaction rolls back and the batch runs again in a new
+ * one, group after group in dependency order, where the first failing group rolls everything back: it
+ * reports its error, every other group ROLLED_BACK.
  */
 export async function runAllOrNothing(
   deps: GroupDeps,
@@ -26,11 +34,15 @@ export async function runAllOrNothing(
   groups: AggregateGroup[],
 ): Promise<AggregateResult[]> {
   let snapshots: Snapshots | undefined;
-  try {
-    const results = await withSql(deps.dataSource, { transaction: true }, async (sql) => {
+  const inTransaction: InTransaction = (run) =>
+    withSql(deps.dataSource, { transaction: true }, async (sql) => {
       snapshots = await loadSnapshots((work) => work(sql), groups, true);
-      return runInOrder(deps, sql, request.requestId, groups, snapshots);
+      return run(sql, snapshots);
     });
+  try {
+    const results =
+      (await whole(inTransaction, request.requestId, groups)) ??
+      (await inTransaction((sql, loaded) => runInOrder(deps, sql, request.requestId, groups, loaded)));
     return groups.map((group) => results.get(group.aggregateId)!);
   } catch (error) {
     if (!(error instanceof RollBack)) throw error;
@@ -44,6 +56,24 @@ export async function runAllOrNothing(
             message: `rolled back: aggregate ${error.failure.aggregateId} failed (${error.failure.error?.code})`,
           }),
     );
+  }
+}
+
+/** The batch written whole in one transaction (see writeWhole), or undefined (rolled back) if a group would fail. */
+async function whole(
+  inTransaction: InTransaction,
+  requestId: string,
+  groups: AggregateGroup[],
+): Promise<Map<string, AggregateResult> | undefined> {
+  try {
+    return await inTransaction(async (sql, snapshots) => {
+      const results = await writeWhole(sql, requestId, groups, snapshots);
+      if (!results) throw new NotWhole();
+      return results;
+    });
+  } catch (error) {
+    if (error instanceof NotWhole) return undefined;
+    throw error;
   }
 }
 
