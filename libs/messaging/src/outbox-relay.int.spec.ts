@@ -43,8 +43,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function freshTopics(label: string): Promise<Topics> {
-  const topics = await ensureTestTopics(uniqueTopicPrefix(label));
+async function freshTopics(label: string, partitions?: number): Promise<Topics> {
+  const topics = await ensureTestTopics(uniqueTopicPrefix(label), partitions);
   const admin = createKafka("relay-test-admin", kafkaBrokers()).admin();
   await admin.connect();
   await ensureWatermarkTopic(admin, topics);
@@ -66,6 +66,9 @@ function startRelay(topics: Topics, options: Partial<OutboxRelayOptions> = {}): 
   relays.push(relay);
   return relay;
 }
+
+const titleOf = (message: { value: Buffer | null }) =>
+  (decodeEnvelope(message.value!).payload.value as { title: string }).title;
 
 async function outboxCount(): Promise<number> {
   const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox");
@@ -249,5 +252,47 @@ describe("outbox relay", () => {
     } finally {
       await watermarks.stop();
     }
+  });
+
+  it("cuts a round over the broker's batch limit into sends that fit: every event, once, in order", async () => {
+    // One partition: an uncut round of these ~1.4 MB would be one record batch, over the broker's 1 MiB.
+    const topics = await freshTopics("relay-bytes", 1);
+    const keys = [taskCreatedRow("").aggregateId, taskCreatedRow("").aggregateId];
+    const rows = Array.from({ length: 600 }, (_, i) => ({
+      ...taskCreatedRow(`${i} ${"x".repeat(2000)}`),
+      aggregateId: keys[i % 2]!,
+    }));
+    await insertTaskCreated(db, rows);
+    const relay = startRelay(topics);
+    // Without the cap, the broker refuses the round on every try: the outbox never empties.
+    await waitFor(async () => (await outboxCount()) === 0, {
+      timeoutMs: 30_000,
+      description: "the outbox to be emptied",
+    });
+    const sent = await waitForMessages([topics.tasks], { count: rows.length });
+    expect(sent.map(titleOf)).toEqual(rows.map((row) => row.title));
+    expect(relay.stats()).toMatchObject({ published: rows.length, failedSends: 0, oversizedSends: 0 });
+  });
+
+  it("sends an event over the byte cap alone, in its place", async () => {
+    const topics = await freshTopics("relay-big-event", 1);
+    const rows = [taskCreatedRow("before"), taskCreatedRow("x".repeat(100_000)), taskCreatedRow("after")];
+    await insertTaskCreated(db, rows);
+    const relay = startRelay(topics, { maxBatchBytes: 64 * 1024 });
+    const sent = await waitForMessages([topics.tasks], { count: 3 });
+    expect(sent.map(titleOf)).toEqual(rows.map((row) => row.title));
+    expect(relay.stats()).toMatchObject({ published: 3, failedSends: 0, oversizedSends: 1 });
+  });
+
+  it("stops at an event the broker refuses as too large, keeping it and what follows", async () => {
+    const topics = await freshTopics("relay-too-large", 1);
+    const rows = [taskCreatedRow("before"), taskCreatedRow("x".repeat(1_200_000)), taskCreatedRow("after")];
+    await insertTaskCreated(db, rows);
+    const relay = startRelay(topics, { kafkaRetryMs: 50 });
+    await waitFor(() => relay.stats().failedSends >= 2, { description: "the big event to be refused" });
+    expect(relay.stats()).toMatchObject({ published: 1 });
+    expect(relay.stats().oversizedSends).toBeGreaterThanOrEqual(2);
+    expect(await outboxCount()).toBe(2);
+    expect((await waitForMessages([topics.tasks], { count: 1 })).map(titleOf)).toEqual(["before"]);
   });
 });

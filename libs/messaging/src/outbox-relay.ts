@@ -1,12 +1,14 @@
 import pg from "pg";
-import type { Kafka, Producer, TopicMessages } from "kafkajs";
+import type { Admin, Kafka, Producer, TopicMessages } from "kafkajs";
 import type { OutboxRecord } from "./envelope-codec.ts";
 import type { Logger } from "@conveyor/runtime";
 import { createRelayStats, type RelayStats, type RelayStatsSnapshot } from "./relay-stats.ts";
 import { KeyHashPartitioner } from "./key-partitioner.ts";
 import { speedUpKafkajsEncoder } from "./kafkajs-encoder.ts";
 import { acquireRelayLock } from "./relay-leadership.ts";
-import { relayMessages } from "./relay-messages.ts";
+import { groupByTopic, relayMessage } from "./relay-messages.ts";
+import { cutAtPartitionBytes, type RelayMessage } from "./partition-byte-cap.ts";
+import { fetchPartitionCounts, partitionOfKey, type PartitionCounts } from "./partition-counts.ts";
 import { advanceScanFloor, initialScanFloor } from "./scan-floor.ts";
 import { createWatermarkPublisher, type WatermarkPublisher } from "./relay-watermarks.ts";
 import { deletePublished, outboxChannel, readOutboxBatch, type OutboxBatch } from "./outbox-table.ts";
@@ -22,6 +24,12 @@ export interface OutboxRelayOptions {
   logger: Logger;
   /** Rows read, sent and deleted per round. */
   batchSize?: number;
+  /**
+   * The most bytes a round sends to one partition (one record batch). Kept well under the broker's
+   * message.max.bytes (1 MiB by default), which refuses a larger batch: a round is cut at this size,
+   * and the rest of its rows lead the next round. One event larger than this is sent alone.
+   */
+  maxBatchBytes?: number;
   /** Polling fallback: the longest wait for a NOTIFY before looking at the outbox anyway. */
   pollMs?: number;
   /** How often a standby tries to take over, and the pause after a lost database connection. */
@@ -42,6 +50,7 @@ export interface OutboxRelay {
 
 const defaults = {
   batchSize: 2000,
+  maxBatchBytes: 512 * 1024,
   pollMs: 500,
   failoverMs: 1000,
   kafkaRetryMs: 1000,
@@ -82,7 +91,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     );
     while (running) {
       try {
-        await leadWhileConnected({ ...settings, ...options, producer, watermarks, wake, stats, isRunning });
+        const leader = { ...settings, ...options, producer, admin, watermarks, wake, stats, isRunning };
+        await leadWhileConnected(leader);
       } catch (error) {
         stats.setLeader(false);
         options.logger.warn({ err: error }, "outbox relay lost its database connection; reconnecting");
@@ -105,6 +115,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 type LeaderContext = typeof defaults &
   OutboxRelayOptions & {
     producer: Producer;
+    admin: Admin;
     watermarks: WatermarkPublisher;
     wake: WakeSignal;
     stats: RelayStats;
@@ -134,10 +145,16 @@ async function leadWhileConnected(context: LeaderContext): Promise<void> {
   }
 }
 
-/** A batch of outbox rows read for a round, with their Kafka messages. */
+/** A batch of outbox rows read for a round, the leading ones sent this round, and their messages. */
 interface Round {
   batch: OutboxBatch;
+  /** The batch's leading rows whose messages fit the per-partition byte cap. */
+  records: OutboxRecord[];
   messages: TopicMessages[];
+  /** The messages of the batch's other rows, by outbox id: the next round reads them again. */
+  leftover: ReadonlyMap<string, RelayMessage>;
+  /** Set when the round is one event over the byte cap. */
+  oversized?: { id: string; bytes: number };
 }
 
 async function publishWhileLeader(db: pg.Client, context: LeaderContext): Promise<void> {
@@ -145,20 +162,28 @@ async function publishWhileLeader(db: pg.Client, context: LeaderContext): Promis
   let scan = initialScanFloor;
   let nextStatsAt = Date.now() + context.statsIntervalMs;
   let ahead: Promise<Round> | undefined;
+  let partitions = await readPartitionCounts(context);
+  let encoded: ReadonlyMap<string, RelayMessage> = new Map();
   while (context.isRunning()) {
-    const { batch, messages } = await (ahead ?? readRound(db, context, scan.floor, []));
+    const round = await (ahead ?? readRound(db, context, scan.floor, [], encoded, partitions));
     ahead = undefined;
-    const { horizon, records } = batch;
-    const full = records.length === context.batchSize;
+    encoded = round.leftover;
+    const { batch, records, messages } = round;
+    // Full: a backlog, because the batch hit its row limit or was cut at the byte cap.
+    const full = batch.records.length === context.batchSize || records.length < batch.records.length;
     if (records.length > 0) {
-      const sent = sendAcknowledged(context, records, messages);
+      if (round.oversized) reportOversized(context, round.oversized);
+      const sent = sendAcknowledged(context, records, messages, round.oversized);
       // A full batch means a backlog: read and encode the next round while Kafka acknowledges this
       // one. It leaves out this batch's rows, as if they were deleted already (they are, once
       // acknowledged); if the send fails, the next round is dropped unsent and this one repeats.
-      const next = full ? readRound(db, context, scan.floor, records) : undefined;
+      const next = full ? readRound(db, context, scan.floor, records, encoded, partitions) : undefined;
       next?.catch(() => undefined); // awaited below unless the relay stops first
       if (!(await sent)) {
         await next?.catch(() => undefined);
+        // The refusal may come from a partition count that changed: cut per topic until the next
+        // count, a bound that holds whatever the count.
+        partitions = new Map();
         continue;
       }
       await deletePublished(db, records);
@@ -172,10 +197,11 @@ async function publishWhileLeader(db: pg.Client, context: LeaderContext): Promis
     context.stats.published(records.length);
     if (Date.now() >= nextStatsAt) {
       await context.stats.log(db, context.logger);
+      partitions = await readPartitionCounts(context);
       nextStatsAt = Date.now() + context.statsIntervalMs;
     }
     if (full) continue;
-    const watermarkOwed = context.watermarks.offer(horizon, records.length > 0);
+    const watermarkOwed = context.watermarks.offer(batch.horizon, records.length > 0);
     if (records.length === 0)
       await context.wake.sleep(watermarkOwed ? context.watermarkHeartbeatMs : context.pollMs);
   }
@@ -186,21 +212,62 @@ async function readRound(
   context: LeaderContext,
   floor: bigint,
   inFlight: OutboxRecord[],
+  encoded: ReadonlyMap<string, RelayMessage>,
+  partitions: PartitionCounts,
 ): Promise<Round> {
   const batch = await readOutboxBatch(db, context.batchSize, floor, inFlight);
-  return { batch, messages: relayMessages(batch.records, context.topics) };
+  const all = batch.records.map((record) => encoded.get(record.id) ?? relayMessage(record, context.topics));
+  const cut = cutAtPartitionBytes(all, context.maxBatchBytes, partitionOfKey(partitions));
+  const records = cut.count === all.length ? batch.records : batch.records.slice(0, cut.count);
+  const leftover = new Map<string, RelayMessage>();
+  for (let i = cut.count; i < all.length; i++) leftover.set(batch.records[i]!.id, all[i]!);
+  const oversized = cut.oversized && { id: records[0]!.id, bytes: cut.oversized.bytes };
+  return { batch, records, messages: groupByTopic(all.slice(0, cut.count)), leftover, oversized };
 }
 
-async function sendAcknowledged(context: LeaderContext, records: OutboxRecord[], messages: TopicMessages[]) {
+/** The partition counts the byte cap goes by; none (a per-topic cap) when Kafka can't say. */
+async function readPartitionCounts(context: LeaderContext): Promise<PartitionCounts> {
+  try {
+    return await fetchPartitionCounts(context.admin, context.topics);
+  } catch (error) {
+    context.logger.warn({ err: error }, "could not read the topics' partition counts; capping per topic");
+    return new Map();
+  }
+}
+
+function reportOversized(context: LeaderContext, event: { id: string; bytes: number }): void {
+  context.stats.oversizedSent();
+  context.logger.warn(
+    { outboxId: event.id, bytes: event.bytes, maxBatchBytes: context.maxBatchBytes },
+    "outbox event is larger than the relay's batch byte cap: sending it alone",
+  );
+}
+
+async function sendAcknowledged(
+  context: LeaderContext,
+  records: OutboxRecord[],
+  messages: TopicMessages[],
+  oversized: Round["oversized"],
+) {
   try {
     await context.producer.sendBatch({ acks: -1, topicMessages: messages });
     return true;
   } catch (error) {
     context.stats.sendFailed();
-    context.logger.warn(
-      { err: error, rows: records.length },
-      "Kafka did not acknowledge the batch; retrying",
-    );
+    if (oversized)
+      // Not dropped (an event is a fact) nor skipped (its aggregate's later events must follow it):
+      // the relay stops here, loudly, until the broker's limit admits it.
+      context.logger.error(
+        { err: error, outboxId: oversized.id, bytes: oversized.bytes },
+        "Kafka refused an outbox event larger than the relay's batch byte cap; if it is over the " +
+          "broker's message.max.bytes or the topic's max.message.bytes, raise that limit: the relay " +
+          "retries this event and publishes nothing else until it is accepted",
+      );
+    else
+      context.logger.warn(
+        { err: error, rows: records.length },
+        "Kafka did not acknowledge the batch; retrying",
+      );
     await context.wake.sleep(context.kafkaRetryMs);
     return false;
   }

@@ -1,6 +1,7 @@
 import type { Message, TopicMessages } from "kafkajs";
 import { cloudEventHeaders } from "./cloud-events.ts";
 import { encodeOutboxRecord, type OutboxRecord } from "./envelope-codec.ts";
+import type { RelayMessage } from "./partition-byte-cap.ts";
 import type { Topics } from "./topics.ts";
 
 /**
@@ -10,24 +11,34 @@ import type { Topics } from "./topics.ts";
  * the reason, rather than blocking every event behind it.
  */
 export function relayMessages(records: OutboxRecord[], topics: Topics): TopicMessages[] {
-  const byTopic = new Map<string, Message[]>();
-  const add = (topic: string, message: Message) => {
-    const messages = byTopic.get(topic);
-    if (messages) messages.push(message);
-    else byTopic.set(topic, [message]);
-  };
-  for (const record of records) {
-    try {
-      add(topicOf(topics, record), {
+  return groupByTopic(records.map((record) => relayMessage(record, topics)));
+}
+
+/** One row's Kafka message and topic (the dead-letter topic for a row that isn't an encodable event). */
+export function relayMessage(record: OutboxRecord, topics: Topics): RelayMessage {
+  try {
+    return {
+      topic: topicOf(topics, record),
+      message: {
         key: record.aggregateId,
         value: encodeOutboxRecord(record),
         headers: cloudEventHeaders(record),
-      });
-    } catch (error) {
-      add(topics.deadLetter, unencodableRow(record, error));
-    }
+      },
+    };
+  } catch (error) {
+    return { topic: topics.deadLetter, message: unencodableRow(record, error) };
   }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/** Messages grouped by topic, each topic's in the order given. */
+export function groupByTopic(messages: RelayMessage[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const { topic, message } of messages) {
+    const list = byTopic.get(topic);
+    if (list) list.push(message);
+    else byTopic.set(topic, [message]);
+  }
+  return [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
 }
 
 function topicOf(topics: Topics, record: OutboxRecord): string {

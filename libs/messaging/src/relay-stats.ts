@@ -9,6 +9,8 @@ export interface RelayStatsSnapshot {
   published: number;
   /** Batches Kafka did not acknowledge (each is retried). */
   failedSends: number;
+  /** Sends of one event larger than the batch byte cap, sent alone (each attempt counts). */
+  oversizedSends: number;
   /** The backlog as last measured (rows waiting, age of the oldest), at each stats interval. */
   backlog: OutboxBacklog;
 }
@@ -17,6 +19,7 @@ export interface RelayStats {
   setLeader(leader: boolean): void;
   published(count: number): void;
   sendFailed(): void;
+  oversizedSent(): void;
   /** Measures the backlog and logs it with the publish rate since the previous log. */
   log(db: ClientBase, logger: Logger): Promise<void>;
   snapshot(): RelayStatsSnapshot;
@@ -27,6 +30,7 @@ export function createRelayStats(): RelayStats {
     leader: false,
     published: 0,
     failedSends: 0,
+    oversizedSends: 0,
     backlog: { rows: 0, oldestAgeMs: 0 },
   };
   let previous = { at: performance.now(), published: 0 };
@@ -39,6 +43,9 @@ export function createRelayStats(): RelayStats {
     },
     sendFailed() {
       state.failedSends += 1;
+    },
+    oversizedSent() {
+      state.oversizedSends += 1;
     },
     async log(db, logger) {
       state.backlog = await readOutboxBacklog(db);
