@@ -1,6 +1,6 @@
 // Before kafkajs loads: it replaces a kafkajs module that kafkajs captures on loading.
 import "./kafkajs-grouping.ts";
-import { Partitioners, type ICustomPartitioner } from "kafkajs";
+import { Partitioners, type ICustomPartitioner, type Message } from "kafkajs";
 
 /**
  * kafkajs' DefaultPartitioner (Java's murmur2 of the key, so keys land where the Java client puts
@@ -13,9 +13,20 @@ export const KeyHashPartitioner: ICustomPartitioner = () => {
   return (args) => {
     const { key, partition } = args.message;
     if (typeof key !== "string" || partition !== undefined) return fallback(args);
-    return (murmur2(key) & 0x7fffffff) % args.partitionMetadata.length;
+    return (keyHash(args.message) & 0x7fffffff) % args.partitionMetadata.length;
   };
 };
+
+/** Where a message's murmur2 key hash is kept once computed: the relay needs it before kafkajs does. */
+export const keyHashOf = Symbol("conveyor.keyHash");
+
+/** A message with its key hash kept (it must be the hash of its key). */
+export type HashedMessage = Message & { [keyHashOf]?: number };
+
+/** The murmur2 hash of a message's string key: the one kept on the message, else computed. */
+export function keyHash(message: HashedMessage): number {
+  return message[keyHashOf] ?? murmur2(message.key as string);
+}
 
 const seed = 0x9747b28c;
 const m = 0x5bd1e995;

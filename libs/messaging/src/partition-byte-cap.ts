@@ -23,13 +23,23 @@ const headerOverhead = 5 + 5; // the lengths of a header's key and value
 /** An upper bound of a message's bytes in an uncompressed v2 record batch. */
 export function recordBytesBound(message: Message): number {
   let bytes = recordOverhead + byteLength(message.key) + byteLength(message.value);
-  const headers = message.headers ?? {};
-  for (const key of Object.keys(headers)) {
+  const headers = message.headers;
+  for (const key in headers) {
     const value = headers[key];
-    for (const one of Array.isArray(value) ? value : [value])
-      bytes += headerOverhead + Buffer.byteLength(key) + byteLength(one);
+    if (!Array.isArray(value)) bytes += headerOverhead + headerKeyBytes(key) + byteLength(value);
+    else for (const one of value) bytes += headerOverhead + Buffer.byteLength(key) + byteLength(one);
   }
   return bytes;
+}
+
+const headerKeySizes = new Map<string, number>();
+function headerKeyBytes(key: string): number {
+  let size = headerKeySizes.get(key);
+  if (size === undefined) {
+    size = Buffer.byteLength(key);
+    if (headerKeySizes.size < 1000) headerKeySizes.set(key, size);
+  }
+  return size;
 }
 
 function byteLength(bytes: Buffer | string | null | undefined): number {
@@ -46,17 +56,20 @@ function byteLength(bytes: Buffer | string | null | undefined): number {
 export function cutAtPartitionBytes(
   messages: RelayMessage[],
   maxBatchBytes: number,
-  partitionOf: (topic: string, key: Message["key"]) => number,
+  partitionOf: (topic: string, message: Message) => number,
 ): RoundCut {
-  const batchBytes = new Map<string, number>();
+  // Per topic, the bytes of each partition's batch so far.
+  const batchBytes = new Map<string, number[]>();
   for (let i = 0; i < messages.length; i++) {
     const { topic, message } = messages[i]!;
     const bytes = recordBytesBound(message);
-    const batch = `${topic}\u0000${partitionOf(topic, message.key)}`;
-    const total = (batchBytes.get(batch) ?? recordBatchOverhead) + bytes;
+    let partitions = batchBytes.get(topic);
+    if (partitions === undefined) batchBytes.set(topic, (partitions = []));
+    const partition = partitionOf(topic, message);
+    const total = (partitions[partition] ?? recordBatchOverhead) + bytes;
     if (total > maxBatchBytes)
       return i > 0 ? { count: i } : { count: 1, oversized: { bytes: recordBatchOverhead + bytes } };
-    batchBytes.set(batch, total);
+    partitions[partition] = total;
   }
   return { count: messages.length };
 }

@@ -8,6 +8,7 @@ import {
   type RelayMessage,
 } from "./partition-byte-cap.ts";
 import { partitionOfKey } from "./partition-counts.ts";
+import { KeyHashPartitioner } from "./key-partitioner.ts";
 
 const require = createRequire(import.meta.url);
 const { RecordBatch } = require("kafkajs/src/protocol/recordBatch/v0/index.js") as {
@@ -26,7 +27,7 @@ function message(key: string, valueBytes: number): Message {
 const onTopic = (topic: string, ...messages: Message[]): RelayMessage[] =>
   messages.map((m) => ({ topic, message: m }));
 const onePartition = () => 0;
-const byKey = (_topic: string, key: Message["key"]) => Number(String(key).slice(1));
+const byKey = (_topic: string, { key }: Message) => Number(String(key).slice(1));
 
 describe("recordBytesBound", () => {
   it("is at least what kafkajs encodes for the message in a record batch", async () => {
@@ -84,7 +85,20 @@ describe("partitionOfKey", () => {
   it("places string keys as KeyHashPartitioner does, and all of a topic of unknown count on one", () => {
     const of = partitionOfKey(new Map([["three", 3]]));
     const keys = Array.from({ length: 50 }, (_, i) => `key-${i}`);
-    expect(new Set(keys.map((key) => of("three", key)))).toEqual(new Set([0, 1, 2]));
-    expect(new Set(keys.map((key) => of("unknown", key)))).toEqual(new Set([0]));
+    const placed = keys.map((key) => of("three", { key, value: null }));
+    const fast = KeyHashPartitioner();
+    const partitionMetadata = [0, 1, 2].map((partitionId) => ({
+      partitionId,
+      leader: 1,
+      partitionErrorCode: 0,
+      replicas: [1],
+      isr: [1],
+    }));
+    const kafkajsPlaced = keys.map((key) =>
+      fast({ topic: "three", partitionMetadata, message: { key, value: null } }),
+    );
+    expect(placed).toEqual(kafkajsPlaced);
+    expect(new Set(placed)).toEqual(new Set([0, 1, 2]));
+    expect(new Set(keys.map((key) => of("unknown", { key, value: null })))).toEqual(new Set([0]));
   });
 });

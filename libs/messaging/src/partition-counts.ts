@@ -1,5 +1,6 @@
 import type { Admin } from "kafkajs";
-import { murmur2 } from "./key-partitioner.ts";
+import type { Message } from "kafkajs";
+import { keyHash } from "./key-partitioner.ts";
 import type { Topics } from "./topics.ts";
 import { eventTopics } from "./topics.ts";
 
@@ -15,12 +16,12 @@ export async function fetchPartitionCounts(admin: Admin, topics: Topics): Promis
 }
 
 /**
- * Where KeyHashPartitioner puts a key, given `counts`. A topic of unknown count counts as one
+ * Where KeyHashPartitioner puts a message, given `counts`. A topic of unknown count counts as one
  * partition: every message of the topic in one batch, a bound that holds whatever its count.
  */
-export function partitionOfKey(counts: PartitionCounts): (topic: string, key: unknown) => number {
-  return (topic, key) => {
+export function partitionOfKey(counts: PartitionCounts): (topic: string, message: Message) => number {
+  return (topic, message) => {
     const count = counts.get(topic) ?? 1;
-    return count > 1 && typeof key === "string" ? (murmur2(key) & 0x7fffffff) % count : 0;
+    return count > 1 && typeof message.key === "string" ? (keyHash(message) & 0x7fffffff) % count : 0;
   };
 }

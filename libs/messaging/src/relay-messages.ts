@@ -1,6 +1,7 @@
 import type { Message, TopicMessages } from "kafkajs";
 import { cloudEventHeaders } from "./cloud-events.ts";
 import { encodeOutboxRecord, type OutboxRecord } from "./envelope-codec.ts";
+import { keyHashOf, murmur2, type HashedMessage } from "./key-partitioner.ts";
 import type { RelayMessage } from "./partition-byte-cap.ts";
 import type { Topics } from "./topics.ts";
 
@@ -17,14 +18,15 @@ export function relayMessages(records: OutboxRecord[], topics: Topics): TopicMes
 /** One row's Kafka message and topic (the dead-letter topic for a row that isn't an encodable event). */
 export function relayMessage(record: OutboxRecord, topics: Topics): RelayMessage {
   try {
-    return {
-      topic: topicOf(topics, record),
-      message: {
-        key: record.aggregateId,
-        value: encodeOutboxRecord(record),
-        headers: cloudEventHeaders(record),
-      },
+    const topic = topicOf(topics, record);
+    const message: HashedMessage = {
+      key: record.aggregateId,
+      value: encodeOutboxRecord(record),
+      headers: cloudEventHeaders(record),
+      // Hashed once: the byte cap and the partitioner both place the message by it.
+      [keyHashOf]: murmur2(record.aggregateId),
     };
+    return { topic, message };
   } catch (error) {
     return { topic: topics.deadLetter, message: unencodableRow(record, error) };
   }
