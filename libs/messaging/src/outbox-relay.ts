@@ -222,7 +222,8 @@ async function readRound(
   const leftover = new Map<string, RelayMessage>();
   for (let i = cut.count; i < all.length; i++) leftover.set(batch.records[i]!.id, all[i]!);
   const oversized = cut.oversized && { id: records[0]!.id, bytes: cut.oversized.bytes };
-  return { batch, records, messages: groupByTopic(all.slice(0, cut.count)), leftover, oversized };
+  const sent = cut.count === all.length ? all : all.slice(0, cut.count);
+  return { batch, records, messages: groupByTopic(sent), leftover, oversized };
 }
 
 /** The partition counts the byte cap goes by; none (a per-topic cap) when Kafka can't say. */
