@@ -12,6 +12,7 @@ import { createKafka, startOutboxRelay, topicsFor, type RelayStatsSnapshot } fro
 import { commandRoutes } from "./api/command-routes.ts";
 import { startCommandServiceMetrics } from "./metrics/service-metrics.ts";
 import { openWriteDatabase } from "./infra/write-database.ts";
+import { loadRelaySettings, type RelaySettings } from "./outbox/relay-settings.ts";
 
 export interface RunningService {
   port: number;
@@ -25,9 +26,10 @@ export interface RunningService {
 /** Starts command-service: the write database pool, the outbox relay and the gRPC server. */
 export async function startCommandService(
   config: ServiceConfig,
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; relay?: RelaySettings } = {},
 ): Promise<RunningService> {
   const logger = options.logger ?? createLogger("command-service");
+  const relaySettings = options.relay ?? loadRelaySettings();
   const databaseLimits = config.databaseLimits ?? defaultDatabaseLimits;
   const dataSource = await openWriteDatabase(config.databaseUrl, 10, databaseLimits);
   const relay = startOutboxRelay({
@@ -35,6 +37,7 @@ export async function startCommandService(
     kafka: createKafka("conveyor-command-service", config.kafkaBrokers),
     topics: topicsFor(config.topicPrefix),
     logger: logger.child({ component: "outbox-relay" }),
+    ...relaySettings,
   });
   const metrics = await startCommandServiceMetrics({
     host: config.host,

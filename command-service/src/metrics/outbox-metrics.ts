@@ -54,4 +54,10 @@ export function registerOutboxMetrics(registry: Registry, sources: OutboxMetricS
     "Relay sends Kafka did not acknowledge (each round is retried whole).",
     () => sources.relayStats().failedSends,
   );
+  observedCounter(
+    registry,
+    "conveyor_relay_oversized_sends_total",
+    "Relay sends of one event larger than the per-partition batch byte cap (RELAY_MAX_BATCH_BYTES), sent alone.",
+    () => sources.relayStats().oversizedSends,
+  );
 }
