@@ -11,7 +11,7 @@ import { checkBatchSize, parallelismFor, type BatchLimits } from "../batch/batch
 import { toBatchCommands } from "./command-mapping.ts";
 import { requiredText } from "./field-validation.ts";
 
-const maxRequestIdLength = 200;
+export const maxRequestIdLength = 200;
 
 export interface ParsedBatch {
   request: BatchRequest;

@@ -2,7 +2,13 @@
 import "./kafkajs-grouping.ts";
 export { topicsFor, eventTopics, topicForAggregate, aggregateOfTopic, type Topics } from "./topics.ts";
 export { createKafka } from "./kafka-client.ts";
-export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from "./outbox-relay.ts";
+export {
+  startOutboxRelay,
+  defaultMaxBatchBytes,
+  type OutboxRelay,
+  type OutboxRelayOptions,
+} from "./outbox-relay.ts";
+export { relayMessage, relayBatchBytesOf } from "./relay-messages.ts";
 export type { RelayStatsSnapshot } from "./relay-stats.ts";
 export { readOutboxBacklog, outboxChannel, type OutboxBacklog } from "./outbox-table.ts";
 export { envelopeOf, encodeEnvelope, decodeEnvelope, type OutboxRecord } from "./envelope-codec.ts";

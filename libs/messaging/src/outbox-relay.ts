@@ -48,9 +48,12 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
+/** The relay's per-partition byte cap unless told otherwise: half the broker's default 1 MiB limit. */
+export const defaultMaxBatchBytes = 512 * 1024;
+
 const defaults = {
   batchSize: 2000,
-  maxBatchBytes: 512 * 1024,
+  maxBatchBytes: defaultMaxBatchBytes,
   pollMs: 500,
   failoverMs: 1000,
   kafkaRetryMs: 1000,

@@ -2,7 +2,7 @@ import type { Message, TopicMessages } from "kafkajs";
 import { cloudEventHeaders } from "./cloud-events.ts";
 import { encodeOutboxRecord, type OutboxRecord } from "./envelope-codec.ts";
 import { keyHashOf, murmur2, type HashedMessage } from "./key-partitioner.ts";
-import type { RelayMessage } from "./partition-byte-cap.ts";
+import { recordBatchOverhead, recordBytesBound, type RelayMessage } from "./partition-byte-cap.ts";
 import type { Topics } from "./topics.ts";
 
 /**
@@ -30,6 +30,14 @@ export function relayMessage(record: OutboxRecord, topics: Topics): RelayMessage
   } catch (error) {
     return { topic: topics.deadLetter, message: unencodableRow(record, error) };
   }
+}
+
+/**
+ * The bytes the relay's byte cap counts for a record batch holding only this row's message (its
+ * upper bound of the encoded batch): a row over `maxBatchBytes` by this measure is sent alone.
+ */
+export function relayBatchBytesOf(record: OutboxRecord, topics: Topics): number {
+  return recordBatchOverhead + recordBytesBound(relayMessage(record, topics).message);
 }
 
 /** Messages grouped by topic, each topic's in the order given. */
