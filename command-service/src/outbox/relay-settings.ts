@@ -13,11 +13,14 @@ export interface RelaySettings {
 
 type Env = Record<string, string | undefined>;
 
+/** Only the settings given: an absent one is left out, not set to undefined. */
 export function loadRelaySettings(env: Env = process.env): RelaySettings {
-  return {
-    batchSize: positive(env, "RELAY_BATCH_SIZE"),
-    maxBatchBytes: positive(env, "RELAY_MAX_BATCH_BYTES"),
-  };
+  const settings: RelaySettings = {};
+  const batchSize = positive(env, "RELAY_BATCH_SIZE");
+  if (batchSize !== undefined) settings.batchSize = batchSize;
+  const maxBatchBytes = positive(env, "RELAY_MAX_BATCH_BYTES");
+  if (maxBatchBytes !== undefined) settings.maxBatchBytes = maxBatchBytes;
+  return settings;
 }
 
 /** A setting that must be at least 1 when given: 0 would make the relay send nothing, or every event alone. */

@@ -302,7 +302,8 @@ describe("outbox relay", () => {
       aggregateId: keys[i % 2]!,
     }));
     await insertTaskCreated(db, rows);
-    const relay = startRelay(topics);
+    // Given as undefined (as configuration that sets nothing passes it), the cap keeps its default.
+    const relay = startRelay(topics, { maxBatchBytes: undefined, batchSize: undefined });
     // Without the cap, the broker refuses the round on every try: the outbox never empties.
     await waitFor(async () => (await outboxCount()) === 0, {
       timeoutMs: 30_000,

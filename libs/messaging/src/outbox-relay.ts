@@ -94,7 +94,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     );
     while (running) {
       try {
-        const leader = { ...settings, ...options, producer, admin, watermarks, wake, stats, isRunning };
+        // Settings last: an option passed as undefined keeps its default.
+        const leader = { ...options, ...settings, producer, admin, watermarks, wake, stats, isRunning };
         await leadWhileConnected(leader);
       } catch (error) {
         stats.setLeader(false);
