@@ -162,16 +162,6 @@ interface Round {
 }
 
 async function publishWhileLeader(db: pg.Client, context: LeaderContext): Promise<void> {
-  // The last acknowledged round's deletion, under way while the next round is sent.
-  const deleting = { done: Promise.resolve() };
-  try {
-    await publishRounds(db, context, deleting);
-  } finally {
-    await deleting.done.catch(() => undefined);
-  }
-}
-
-async function publishRounds(db: pg.Client, context: LeaderContext, deleting: { done: Promise<void> }) {
   // Per leadership: a new leader rescans from the first id once.
   let scan = initialScanFloor;
   let nextStatsAt = Date.now() + context.statsIntervalMs;
@@ -179,12 +169,8 @@ async function publishRounds(db: pg.Client, context: LeaderContext, deleting: { 
   let partitions = await readPartitionCounts(context);
   let encoded: ReadonlyMap<string, RelayMessage> = new Map();
   while (context.isRunning()) {
-    const readAhead = ahead !== undefined;
     const round = await (ahead ?? readRound(db, context, scan.floor, [], encoded, partitions));
     ahead = undefined;
-    // A read issued after the deletion ran after it (one connection runs its queries in order):
-    // this costs no wait, and a failed deletion ends the leadership before anything is sent again.
-    if (!readAhead) await deleting.done;
     encoded = round.leftover;
     const { batch, records, messages } = round;
     // Full: a backlog, because the batch hit its row limit or was cut at the byte cap.
@@ -194,24 +180,17 @@ async function publishRounds(db: pg.Client, context: LeaderContext, deleting: { 
       const sent = sendAcknowledged(context, records, messages, round.oversized);
       // A full batch means a backlog: read and encode the next round while Kafka acknowledges this
       // one. It leaves out this batch's rows, as if they were deleted already (they are, once
-      // acknowledged); the previous round's rows are deleted by the time it runs (queued after
-      // that deletion). If the send fails, the next round is dropped unsent and this one repeats.
+      // acknowledged); if the send fails, the next round is dropped unsent and this one repeats.
       const next = full ? readRound(db, context, scan.floor, records, encoded, partitions) : undefined;
       next?.catch(() => undefined); // awaited below unless the relay stops first
-      const acknowledged = await sent;
-      // If the previous round's rows could not be deleted, the leadership ends here, with no send
-      // in flight; the next leader sends them again (duplicates, in order).
-      await deleting.done;
-      if (!acknowledged) {
+      if (!(await sent)) {
         await next?.catch(() => undefined);
         // The refusal may come from a partition count that changed: cut per topic until the next
         // count, a bound that holds whatever the count.
         partitions = new Map();
         continue;
       }
-      // Not awaited: the next round goes out while these rows are deleted.
-      deleting.done = deletePublished(db, records);
-      deleting.done.catch(() => undefined); // awaited after the next send or read
+      await deletePublished(db, records);
       ahead = next;
     }
     scan = advanceScanFloor(scan, {
