@@ -17,16 +17,17 @@ export async function benchPostgres(
   env: Record<string, string | undefined> = process.env,
 ): Promise<BenchPostgres> {
   if (env.BENCH_DATABASE_ADMIN_URL)
-    return around(env.BENCH_DATABASE_ADMIN_URL, "BENCH_DATABASE_ADMIN_URL", () => Promise.resolve());
+    return benchServer(env.BENCH_DATABASE_ADMIN_URL, "BENCH_DATABASE_ADMIN_URL", () => Promise.resolve());
   const { adminUrl, server } = await startEmbeddedPostgres({
     dataDir: cachePath("postgres-bench"),
     port: integer(env, "BENCH_POSTGRES_PORT", 54331),
     settings: { synchronous_commit: "off" },
   });
-  return around(adminUrl, "embedded PostgreSQL, synchronous_commit=off", () => server.stop());
+  return benchServer(adminUrl, "embedded PostgreSQL, synchronous_commit=off", () => server.stop());
 }
 
-function around(adminUrl: string, description: string, stop: () => Promise<void>): BenchPostgres {
+/** A benchmark's server at `adminUrl`: databases created and dropped by name, `stop` to end it. */
+export function benchServer(adminUrl: string, description: string, stop: () => Promise<void>): BenchPostgres {
   return {
     description,
     async createDatabase(name) {

@@ -1,8 +1,7 @@
-import { databaseUrl, withClient } from "../../../deploy/local/postgres.ts";
 import { startEmbeddedPostgres } from "../../../deploy/local/embedded-postgres.ts";
 import { cachePath } from "../../../deploy/local/paths.ts";
 import { integer } from "@conveyor/runtime";
-import type { BenchPostgres } from "../batch/bench-postgres.ts";
+import { benchServer, type BenchPostgres } from "../batch/bench-postgres.ts";
 
 /**
  * Settings for a million-event burst. synchronous_commit=off: a read model can be rebuilt from Kafka, and
@@ -27,29 +26,12 @@ export async function pipelinePostgres(
   env: Record<string, string | undefined> = process.env,
 ): Promise<BenchPostgres> {
   if (env.BENCH_DATABASE_ADMIN_URL)
-    return around(env.BENCH_DATABASE_ADMIN_URL, "BENCH_DATABASE_ADMIN_URL", () => Promise.resolve());
+    return benchServer(env.BENCH_DATABASE_ADMIN_URL, "BENCH_DATABASE_ADMIN_URL", () => Promise.resolve());
   const { adminUrl, server } = await startEmbeddedPostgres({
     dataDir: cachePath("postgres-bench-pipeline"),
     port: integer(env, "BENCH_PIPELINE_POSTGRES_PORT", 54336),
     settings: pipelineSettings,
   });
   const settings = Object.entries(pipelineSettings).map(([name, value]) => `${name}=${value}`);
-  return around(adminUrl, `embedded PostgreSQL, ${settings.join(", ")}`, () => server.stop());
-}
-
-function around(adminUrl: string, description: string, stop: () => Promise<void>): BenchPostgres {
-  return {
-    description,
-    async createDatabase(name) {
-      await withClient(adminUrl, (client) =>
-        client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`),
-      );
-      const drop = () =>
-        withClient(adminUrl, (client) =>
-          client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
-        ).then(() => undefined);
-      return { url: databaseUrl(adminUrl, name), drop };
-    },
-    stop,
-  };
+  return benchServer(adminUrl, `embedded PostgreSQL, ${settings.join(", ")}`, () => server.stop());
 }
