@@ -49,7 +49,11 @@ export function toBulkUpdate(request: BulkUpdateRequest): PreparedBulkUpdate {
 }
 
 function toOptions(request: BulkUpdateRequest): BulkUpdateOptions {
-  const { maxMaxAffected, maxSampleSize, maxRangeSize } = bulkLimits;
+  const { maxMaxAffected, maxSampleSize, maxRangeSize, maxRangeConcurrency } = bulkLimits;
+  const rangeSize = atMost(request.rangeSize, maxRangeSize, "range_size");
+  const rangeConcurrency = atMost(request.rangeConcurrency, maxRangeConcurrency, "range_concurrency") || 1;
+  if (rangeConcurrency > 1 && rangeSize === 0)
+    throw new ValidationError("range_concurrency", "needs range_size: only key ranges run at once");
   return {
     requestId:
       request.requestId === ""
@@ -58,7 +62,8 @@ function toOptions(request: BulkUpdateRequest): BulkUpdateOptions {
     dryRun: request.dryRun,
     maxAffected: atMost(request.maxAffected, maxMaxAffected, "max_affected") || bulkLimits.defaultMaxAffected,
     sampleSize: atMost(request.sampleSize, maxSampleSize, "sample_size") || bulkLimits.defaultSampleSize,
-    rangeSize: atMost(request.rangeSize, maxRangeSize, "range_size"),
+    rangeSize,
+    rangeConcurrency,
   };
 }
 

@@ -40,7 +40,13 @@ function refusal(init: RequestInit): ValidationError {
 describe("BulkUpdate request mapping", () => {
   it("fills in the defaults", () => {
     const { options } = mapping({ operation: setDate, filter: month(3) })();
-    expect(options).toMatchObject({ dryRun: false, maxAffected: 100_000, sampleSize: 10, rangeSize: 0 });
+    expect(options).toMatchObject({
+      dryRun: false,
+      maxAffected: 100_000,
+      sampleSize: 10,
+      rangeSize: 0,
+      rangeConcurrency: 1,
+    });
     expect(options.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
   });
 
@@ -177,6 +183,16 @@ describe("BulkUpdate request mapping", () => {
       { operation: setDate, filter: month(3), rangeSize: 1_000_001 },
       "range_size",
     ],
+    [
+      "range_concurrency over 4",
+      { operation: setDate, filter: month(3), rangeSize: 10, rangeConcurrency: 5 },
+      "range_concurrency",
+    ],
+    [
+      "range_concurrency without range_size",
+      { operation: setDate, filter: month(3), rangeConcurrency: 2 },
+      "range_concurrency",
+    ],
   ])("refuses %s, naming %s", (_case, init, field) => {
     expect(refusal(init).field).toBe(field);
   });
@@ -188,11 +204,13 @@ describe("BulkUpdate request mapping", () => {
       maxAffected: 10_000_000n,
       sampleSize: 100,
       rangeSize: 1_000_000,
+      rangeConcurrency: 4,
     };
     expect(mapping(init)().options).toMatchObject({
       maxAffected: 10_000_000,
       sampleSize: 100,
       rangeSize: 1_000_000,
+      rangeConcurrency: 4,
     });
     expect(mapping({ ...init, requestId: "r".repeat(200) })().options.requestId).toHaveLength(200);
   });

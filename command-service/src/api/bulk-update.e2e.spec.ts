@@ -243,4 +243,22 @@ describe("BulkUpdate", () => {
       rangesCommitted: 1,
     });
   });
+
+  it("runs key ranges at once when asked, committing what ranges one after another do", async () => {
+    const response = await bulk({
+      operation: setDate,
+      filter: category(category1),
+      rangeSize: 2,
+      rangeConcurrency: 3,
+    });
+
+    expect(response).toMatchObject({
+      matched: 6n,
+      updated: 5n,
+      skippedPrecondition: 1n,
+      eventsWritten: 5n,
+      rangesCommitted: 3,
+    });
+    expect(await datedTasks()).toBe(5);
+  });
 });

@@ -7,6 +7,8 @@ export const bulkLimits = {
   defaultSampleSize: 10,
   maxSampleSize: 100,
   maxRangeSize: 1_000_000,
+  /** Key ranges at once: each holds one of the service's pooled write connections (10). */
+  maxRangeConcurrency: 4,
   maxRequestIdLength: 200,
   /** Nodes in a filter tree (bounds the SQL text and its parameters). */
   maxFilterNodes: 1_000,
