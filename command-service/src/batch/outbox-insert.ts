@@ -1,5 +1,6 @@
 import { currentTraceparent } from "@conveyor/runtime";
 import type { OutboxEvent } from "../outbox/outbox-event.ts";
+import type { Change } from "./aggregate-kind.ts";
 import type { Sql, Statement } from "./sql.ts";
 
 /**
@@ -58,4 +59,22 @@ export async function runSave(
     ...outboxParams(events),
   ]);
   return new Set(saved.map((row) => row.id));
+}
+
+/**
+ * `runSave` for an aggregate type whose state is one flat row (users, tasks): each new state with the
+ * version it was read at as `expected` (0: a new aggregate), and every change's events.
+ */
+export function saveFlatStates<S extends { version: number }>(
+  sql: Sql,
+  statement: Statement,
+  changes: Change<S>[],
+): Promise<Set<string>> {
+  const rows = changes.map(({ before, after }) => ({ ...after, expected: before?.version ?? 0 }));
+  return runSave(
+    sql,
+    statement,
+    rows,
+    changes.flatMap((change) => change.events),
+  );
 }

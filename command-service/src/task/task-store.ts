@@ -1,5 +1,5 @@
 import type { Change } from "../batch/aggregate-kind.ts";
-import { insertOutboxSql, runSave } from "../batch/outbox-insert.ts";
+import { insertOutboxSql, saveFlatStates } from "../batch/outbox-insert.ts";
 import { loadByIds, type Sql, type Statement } from "../batch/sql.ts";
 import type { Task } from "./domain/task-state.ts";
 
@@ -58,12 +58,6 @@ const save: Statement = {
  * Writes tasks' new states and their outbox events in one statement, each task only if its row is
  * still at the version it was read at. Returns the ids written.
  */
-export async function saveTasks(sql: Sql, changes: Change<Task>[]): Promise<Set<string>> {
-  const rows = changes.map(({ before, after }) => ({ ...after, expected: before?.version ?? 0 }));
-  return runSave(
-    sql,
-    save,
-    rows,
-    changes.flatMap((change) => change.events),
-  );
+export function saveTasks(sql: Sql, changes: Change<Task>[]): Promise<Set<string>> {
+  return saveFlatStates(sql, save, changes);
 }

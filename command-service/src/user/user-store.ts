@@ -1,6 +1,6 @@
 import { InvariantViolation } from "@conveyor/errors";
 import type { Change } from "../batch/aggregate-kind.ts";
-import { insertOutboxSql, runSave } from "../batch/outbox-insert.ts";
+import { insertOutboxSql, saveFlatStates } from "../batch/outbox-insert.ts";
 import { isUniqueViolation } from "../batch/pg-error.ts";
 import { loadByIds, type Sql, type Statement } from "../batch/sql.ts";
 import type { User } from "./domain/user.ts";
@@ -57,14 +57,8 @@ const save: Statement = {
  * Writes users' new states and their outbox events in one statement, each user only if its row is
  * still at the version it was read at. Returns the ids written.
  */
-export async function saveUsers(sql: Sql, changes: Change<User>[]): Promise<Set<string>> {
-  const rows = changes.map(({ before, after }) => ({ ...after, expected: before?.version ?? 0 }));
-  return runSave(
-    sql,
-    save,
-    rows,
-    changes.flatMap((change) => change.events),
-  );
+export function saveUsers(sql: Sql, changes: Change<User>[]): Promise<Set<string>> {
+  return saveFlatStates(sql, save, changes);
 }
 
 /** What a failed write of one user means in domain terms: its email is taken. */
